@@ -1,0 +1,67 @@
+"""The build, as a list of steps: discover, load, dedupe, enrich, render, write.
+
+Everything is gathered first, then rendered, then written, so nothing
+reaches the output folder unless the whole site could be made.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from . import dedupe, load, render, write
+from .config import Config
+from .enrich import Site, enrich
+from .errors import ContentError
+from .model import Notice
+from .parse import Rules
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    articles: int
+    pages: int
+    files: int
+    dropped: dict[str, int]
+    copies: tuple[tuple[str, tuple[str, ...]], ...]
+    drafts: int
+    warnings: tuple[Notice, ...]
+    skipped: tuple[Notice, ...] = field(default=())
+    seconds: float = 0.0
+
+
+def build(config: Config, keep_going: bool = False) -> Report:
+    started = time.perf_counter()
+    sources, problems = load.discover(config.content, config.ignore)
+    rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
+    loaded, failed = load.load_all(sources, rules, config.max_file_bytes)
+    problems += failed
+    if problems and (not keep_going or not sources):
+        raise ContentError(problems)
+    published = [item for item in loaded if not item.article.draft]
+    stories = dedupe.across(published)
+    site = enrich(stories, config)
+    files = render.render_site(site)
+    write.write_site(config.output, files)
+    return _report(site, loaded, files, problems, time.perf_counter() - started)
+
+
+def _report(
+    site: Site, loaded: list[load.Loaded], files: dict[str, bytes], skipped: list[Notice], seconds: float
+) -> Report:
+    dropped: dict[str, int] = {}
+    for item in loaded:
+        for record in item.article.lines:
+            if record.reason:
+                dropped[record.reason] = dropped.get(record.reason, 0) + 1
+    return Report(
+        articles=len(site.entries),
+        pages=sum(1 for p in files if p.endswith(".html")),
+        files=len(files),
+        dropped=dropped,
+        copies=tuple((e.rel, e.copies) for e in site.entries if e.copies),
+        drafts=sum(1 for item in loaded if item.article.draft),
+        warnings=tuple(w for item in loaded for w in item.article.warnings),
+        skipped=tuple(skipped),
+        seconds=seconds,
+    )

@@ -1,0 +1,63 @@
+"""Bytes to text: the only place that knows about encodings.
+
+Takes a file's raw bytes and returns its text with `\\n` line ends, or raises
+`ContentError` naming the file. UTF-8 (with or without a BOM) and UTF-16 with
+a BOM are read as such. Anything else is read as UTF-8 where it is valid and
+as Windows-1252 where it is not, so both whole cp1252 files and files that mix
+the two (common in scraped text) come out readable. Byte 0x85 becomes an
+ellipsis, never a line break, because lines are split on `\\n` alone.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from .errors import ContentError
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+_UNDEFINED_IN_CP1252 = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    chars = "".join("\ufffd" if b in _UNDEFINED_IN_CP1252 else bytes([b]).decode("cp1252") for b in bad)
+    return chars, error.end
+
+
+codecs.register_error("newsarchive-cp1252", _cp1252_fallback)
+
+# Control characters have no place in article text and are illegal in XML
+# feeds; they become U+FFFD so the reader sees that something was there.
+# NEL (U+0085) was an ellipsis before some tool mangled it.
+_CONTROLS = {c: "\ufffd" for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))}
+_CONTROLS |= {0x85: "\u2026", 0xFFFE: "\ufffd", 0xFFFF: "\ufffd"}
+_HAS_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def decode(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Decode one article file. Raises ContentError for empty, binary or oversized files."""
+    if len(data) > max_bytes:
+        raise ContentError.at(
+            path, 1, f"file is {len(data):,} bytes, over the limit of {max_bytes:,} (set max_file_bytes)"
+        )
+    if data.startswith(codecs.BOM_UTF8):
+        text = data[3:].decode("utf-8", "newsarchive-cp1252")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ContentError.at(path, 1, f"invalid UTF-16 at byte {exc.start}") from None
+    else:
+        text = data.decode("utf-8", "newsarchive-cp1252")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ContentError.at(path, line, "file contains NUL bytes; is it a binary file?")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _HAS_CONTROL.search(text):
+        text = text.translate(_CONTROLS)
+    if not text.strip():
+        raise ContentError.at(path, 1, "file is empty")
+    return text

@@ -1,0 +1,207 @@
+"""Front matter: split a YAML block off an article and check it key by key.
+
+Takes text (an article, or a sidecar `NAME.yaml`) and returns a typed
+`Meta` plus the line where the body starts. Every problem names the file and
+the line of the offending key. YAML is only ever loaded safely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+from .model import Dateline, Notice
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+KEYS = (
+    "headline",
+    "date",
+    "dateline",
+    "byline",
+    "source",
+    "url",
+    "tags",
+    "slug",
+    "standfirst",
+    "draft",
+    "id",
+    "category",
+    "demo",
+)
+
+_FENCE = "---"
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_DATELINE = re.compile(r"^(?P<place>[^()]+?)\s*(?:\((?P<agency>[^()]+)\))?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Validated metadata. `None` means the key was not given."""
+
+    headline: str | None = None
+    date: dt.date | None = None
+    dateline: Dateline | None = None
+    byline: tuple[str, ...] | None = None
+    source: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] | None = None
+    slug: str | None = None
+    standfirst: str | None = None
+    draft: bool | None = None
+    id: str | None = None
+    category: str | None = None
+    demo: bool | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def merged_over(self, base: Meta) -> Meta:
+        """This metadata, with `base` filling every key this one leaves unset."""
+        values = {k: getattr(self, k) if getattr(self, k) is not None else getattr(base, k) for k in KEYS}
+        return Meta(**values, lines={**base.lines, **self.lines})
+
+
+def split(path: str, text: str) -> tuple[Meta, int]:
+    """Split leading front matter from `text`.
+
+    Returns the metadata and the 0-based index of the first body line. A file
+    without a `---` fence on its first line has no front matter.
+    """
+    lines = text.split("\n")
+    if lines[0].strip() != _FENCE:
+        return Meta(), 0
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in (_FENCE, "..."):
+            break
+    else:
+        raise ContentError.at(
+            path, 1, "front matter opened with '---' is never closed; add a '---' line after the last key"
+        )
+    return parse_yaml(path, "\n".join(lines[1:end]), first_line=2), end + 1
+
+
+def parse_yaml(path: str, source: str, first_line: int = 1) -> Meta:
+    """Parse and validate a YAML mapping of article metadata."""
+    if not source.strip():
+        return Meta()
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise ContentError.at(path, line, f"invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ContentError.at(path, first_line, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if data is None or node is None:
+        return Meta()
+    if not isinstance(data, dict):
+        raise ContentError.at(path, first_line, "front matter must be a mapping of 'key: value' lines")
+    key_lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
+    return _validate(path, data, key_lines)
+
+
+def _validate(path: str, data: dict[Any, Any], key_lines: dict[str, int]) -> Meta:
+    problems: list[Notice] = []
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        line = key_lines.get(str(key), 1)
+        if key not in KEYS:
+            close = difflib.get_close_matches(str(key), KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KEYS)}"
+            problems.append(Notice(path, line, f"unknown front matter key '{key}'{hint}"))
+            continue
+        if raw is None:
+            continue
+        try:
+            values[key] = _CHECKS[key](raw)
+        except ValueError as exc:
+            problems.append(Notice(path, line, f"'{key}': {exc}"))
+    if problems:
+        raise ContentError(problems)
+    return Meta(**values, lines={k: key_lines[k] for k in values if k in key_lines})
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, bool | dict | list):
+        raise ValueError(f"expected text, got {type(raw).__name__}")
+    text = " ".join(str(raw).split())
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _texts(raw: Any) -> tuple[str, ...]:
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        raise ValueError("expected a list of text, or text separated by commas")
+    return tuple(dict.fromkeys(t for t in (_text(i) for i in items) if t))
+
+
+def _bool(raw: Any) -> bool:
+    if not isinstance(raw, bool):
+        raise ValueError(f"expected true or false, got {raw!r}")
+    return raw
+
+
+def _date(raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    if _ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date like 2015-10-02, got {text!r}")
+
+
+def _url(raw: Any) -> str:
+    text = _text(raw)
+    if not _SAFE_URL.match(text):
+        raise ValueError(f"expected an http:// or https:// address, got {text!r}")
+    return text
+
+
+def _dateline(raw: Any) -> Dateline:
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"place", "agency", "date"}
+        if unknown or "place" not in raw:
+            raise ValueError("expected 'place' with optional 'agency' and 'date'")
+        return Dateline(
+            place=_text(raw["place"]),
+            agency=_text(raw["agency"]) if raw.get("agency") else None,
+            date=_text(raw["date"]) if raw.get("date") else None,
+        )
+    match = _DATELINE.match(_text(raw))
+    if not match:
+        raise ValueError("expected a place, optionally followed by an agency in brackets: 'LONDON (Reuters)'")
+    return Dateline(place=match["place"].rstrip(" ,"), agency=match["agency"])
+
+
+_CHECKS: dict[str, Any] = {
+    "headline": _text,
+    "date": _date,
+    "dateline": _dateline,
+    "byline": _texts,
+    "source": _text,
+    "url": _url,
+    "tags": _texts,
+    "slug": _text,
+    "standfirst": _text,
+    "draft": _bool,
+    "id": _text,
+    "category": _text,
+    "demo": _bool,
+}

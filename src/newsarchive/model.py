@@ -1,0 +1,108 @@
+"""The records every stage passes along: frozen, typed, and free of behaviour.
+
+The loader produces an `Article`; the enrich stage wraps it in an `Entry` that
+knows its URL and neighbours. Nothing downstream mutates either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "subheading", "pullquote", "list"]
+
+# Every non-blank line of a file gets exactly one of these roles.
+LineRole = Literal[
+    "front_matter",
+    "headline",
+    "standfirst",
+    "byline",
+    "dateline",
+    "date",
+    "reading_time",
+    "paragraph",
+    "subheading",
+    "pullquote",
+    "list",
+    "dropped",
+]
+
+DropReason = Literal["duplicate", "near_duplicate", "boilerplate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of body text, in reading order.
+
+    `html` is set only for Markdown sources, where markdown-it has already
+    produced safe markup; plain-text blocks are escaped by the templates.
+    """
+
+    kind: BlockKind
+    text: str
+    line: int
+    attribution: str | None = None
+    items: tuple[str, ...] = ()
+    html: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineRecord:
+    """What the loader did with one non-blank line of the file."""
+
+    line: int
+    role: LineRole
+    reason: DropReason | None = None
+    duplicate_of: int | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    place: str
+    agency: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A problem tied to a place in a file. Errors stop a build; warnings do not."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line > 0 else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source: str
+    headline: str
+    standfirst: str | None
+    byline: tuple[str, ...]
+    dateline: Dateline | None
+    date: dt.date | None
+    reading_time: int
+    tags: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    lines: tuple[LineRecord, ...]
+    slug: str | None = None
+    source_name: str | None = None
+    source_url: str | None = None
+    article_id: str | None = None
+    category: str | None = None
+    draft: bool = False
+    demo: bool = False
+    date_origin: Literal["front_matter", "text", "path"] | None = None
+    warnings: tuple[Notice, ...] = field(default=())
+
+    @property
+    def body_text(self) -> str:
+        parts: list[str] = []
+        for block in self.blocks:
+            parts.extend(block.items or (block.text,))
+        return "\n".join(parts)
