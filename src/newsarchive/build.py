@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from . import dedupe, load, render, write
+from . import dedupe, load, render, search, write
 from .config import Config
 from .enrich import Site, enrich
 from .errors import ContentError
@@ -42,7 +42,8 @@ def build(config: Config, keep_going: bool = False) -> Report:
     stories = dedupe.across(published)
     site = enrich(stories, config)
     files = render.render_site(site)
-    write.write_site(config.output, files)
+    finish = (lambda folder: search.index_site(folder, config.language)) if config.search else None
+    write.write_site(config.output, files, finish)
     return _report(site, loaded, files, problems, time.perf_counter() - started)
 
 

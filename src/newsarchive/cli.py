@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="publish every article that parses and list the files skipped (still exits 1 if any were)",
     )
+    b.add_argument("--no-search", action="store_true", help="skip the search index (faster builds)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     s = commands.add_parser(
@@ -107,7 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    config = load_config(_config_path(args.config), content=args.content, output=args.output)
+    config = load_config(
+        _config_path(args.config),
+        content=args.content,
+        output=args.output,
+        search=False if args.no_search else None,
+    )
     report = build(config, keep_going=args.keep_going)
     for notice in report.skipped:
         print(f"skipped: {notice}", file=sys.stderr)

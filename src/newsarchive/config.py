@@ -33,6 +33,7 @@ class Config:
     language: str = field(default="en", metadata={"doc": "Language code for pages and feeds."})
     per_page: int = field(default=20, metadata={"doc": "Articles per page on the home page."})
     feed_size: int = field(default=20, metadata={"doc": "Newest articles in each feed."})
+    search: bool = field(default=True, metadata={"doc": "Build the full-text search index (Pagefind)."})
     max_file_bytes: int = field(default=DEFAULT_MAX_BYTES, metadata={"doc": "Larger article files are refused."})
     near_duplicate_threshold: float = field(
         default=NEAR_DUPLICATE_THRESHOLD,
@@ -71,7 +72,9 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
     for key, value in list(values.items()):
         if key in ("content", "output", "templates"):
             values[key] = base / value
-    values.update({k: Path(v) for k, v in overrides.items() if v is not None and k in known})
+    for key, value in overrides.items():
+        if value is not None and key in known:
+            values[key] = Path(value) if isinstance(value, str | Path) else value
     config = Config(**values)
     if not config.site_url.endswith("/"):
         config = replace(config, site_url=config.site_url + "/")
@@ -117,7 +120,11 @@ def _line_of(text: str, key: str) -> int:
 
 def _check(key: str, value: Any) -> Any:
     default = getattr(Config(), key)
-    if isinstance(default, bool) or value is None:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if value is None:
         raise ValueError(f"expected a value like {default!r}")
     if isinstance(default, int) and not isinstance(default, bool):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

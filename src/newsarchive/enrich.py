@@ -1,22 +1,30 @@
 """Enrich: give each published article its place in the site.
 
 Takes the deduplicated stories and the config; returns a `Site` whose
-entries know their output path, permalink, stable id, copies and neighbours,
-sorted newest first (undated last, ties broken by permalink). Slug
-collisions are resolved here, by source path, so the result does not depend
-on the order files were found or loaded in.
+entries know their output path, permalink, stable id, copies, topics and
+related articles, sorted newest first (undated last, ties broken by
+permalink). Slug collisions are resolved here, by source path, so the result
+does not depend on the order files were found or loaded in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from . import topics as topic_finder
 from . import urls
 from .config import Config
 from .dedupe import Filed
 from .model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    slug: str
+    members: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +35,16 @@ class Entry:
     url: str
     uid: str
     copies: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    related: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Site:
     config: Config
     entries: tuple[Entry, ...]
+    topics: tuple[Topic, ...] = ()
+    topic_by_slug: dict[str, Topic] = field(default_factory=dict)
 
     def neighbours(self, index: int) -> tuple[Entry | None, Entry | None]:
         """The next-newer and next-older entries, in the site's order."""
@@ -41,7 +53,7 @@ class Site:
         return newer, older
 
 
-def enrich(stories: Sequence[Filed], config: Config) -> Site:
+def _place(stories: Sequence[Filed], config: Config) -> list[Entry]:
     taken: set[str] = set()
     entries: list[Entry] = []
     for story in sorted(stories, key=lambda s: s.loaded.source.rel):
@@ -65,4 +77,34 @@ def enrich(stories: Sequence[Filed], config: Config) -> Site:
         )
     entries.sort(key=lambda e: e.url)
     entries.sort(key=lambda e: e.article.date or dt.date.min, reverse=True)
-    return Site(config, tuple(entries))
+    return entries
+
+
+def _topics(names_per_entry: Sequence[tuple[str, ...]]) -> tuple[tuple[Topic, ...], list[tuple[str, ...]]]:
+    """Group entries by topic slug; a topic is named by the first spelling met in site order."""
+    members: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    slugs_per_entry: list[tuple[str, ...]] = []
+    for i, entry_names in enumerate(names_per_entry):
+        slugs: list[str] = []
+        for name in entry_names:
+            slug = urls.slugify(name)
+            names.setdefault(slug, name)
+            if slug not in slugs:
+                slugs.append(slug)
+                members.setdefault(slug, []).append(i)
+        slugs_per_entry.append(tuple(slugs))
+    topics = tuple(
+        sorted((Topic(names[s], s, tuple(m)) for s, m in members.items()), key=lambda t: (t.name.casefold(), t.slug))
+    )
+    return topics, slugs_per_entry
+
+
+def enrich(stories: Sequence[Filed], config: Config) -> Site:
+    entries = _place(stories, config)
+    articles = [e.article for e in entries]
+    names = topic_finder.derive_topics(articles)
+    topics, slugs = _topics(names)
+    related = topic_finder.related(articles, names)
+    entries = [replace(e, topics=slugs[i], related=related[i]) for i, e in enumerate(entries)]
+    return Site(config, tuple(entries), topics, {t.slug: t for t in topics})

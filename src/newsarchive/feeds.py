@@ -1,52 +1,129 @@
-"""Feeds: a `Site` in, feed documents (bytes) out, written with feedgen.
+"""Feeds: entries in, RSS 2.0, Atom and JSON Feed 1.1 documents (bytes) out.
 
-Entries are newest first; undated articles follow the dated ones. Ids are
-the articles' stable ids, never their URLs, so a changed slug or template
-does not make an old story reappear as new. Times come from the content
-only: the feed's own date is its newest article's, never the build's.
+RSS and Atom are written with feedgen; JSON Feed is plain JSON. Entries are
+newest first, undated after dated. Ids are the articles' stable ids, never
+their URLs, so a changed slug or template does not make an old story
+reappear as new. Times come only from the content: a feed's own date is its
+newest article's, never the build's, and an undated article is dated
+1970-01-01 where a format insists on a date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from .enrich import Entry, Site
+from . import urls
+from .enrich import Entry
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    title: str
+    description: str
+    language: str
+    site_url: str
+    page_url: str
+    folder: str  # output folder of the feed files: "" or "topics/<slug>/"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    entry: Entry
+    summary: str
+    body: Markup
 
 
 def _when(date: dt.date | None) -> dt.datetime | None:
     return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC) if date else None
 
 
-def rss_feed(site: Site, body: Callable[[Entry], Markup], summary: Callable[[Entry], str]) -> bytes:
-    """RSS 2.0 with the full body in content:encoded and the summary in description."""
-    config = site.config
-    entries = site.entries[: config.feed_size]
+def _newest(items: Sequence[Item]) -> dt.datetime:
+    return next((d for i in items if (d := _when(i.entry.article.date))), EPOCH)
+
+
+def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
     fg = FeedGenerator()
-    fg.title(config.title)
-    fg.link(href=config.site_url, rel="alternate")
-    fg.description(config.description)
-    fg.language(config.language)
-    fg.generator("newsarchive")
     fg.load_extension("dc")
-    newest = next((d for e in entries if (d := _when(e.article.date))), _EPOCH)
-    fg.lastBuildDate(newest)
-    for entry in entries:
-        article = entry.article
-        item = fg.add_entry(order="append")
-        item.title(article.headline)
-        item.link(href=entry.url)
-        item.guid(entry.uid, permalink=False)
-        if (when := _when(article.date)) is not None:
-            item.pubDate(when)
-        item.description(summary(entry))
-        item.content(str(body(entry)))
+    fg.id(info.page_url)
+    fg.title(info.title)
+    fg.subtitle(info.description)
+    fg.language(info.language)
+    fg.generator("newsarchive", uri="https://pypi.org/project/newsarchive/")
+    fg.updated(_newest(items))
+    fg.link(href=info.page_url, rel="alternate")
+    for item in items:
+        entry, article = item.entry, item.entry.article
+        fe = fg.add_entry(order="append")
+        fe.id(entry.uid)
+        fe.guid(entry.uid, permalink=False)
+        fe.title(article.headline)
+        fe.link(href=entry.url)
+        when = _when(article.date)
+        fe.updated(when or EPOCH)
+        if when is not None:
+            fe.published(when)
+        fe.summary(item.summary)
+        fe.description(item.summary)
+        fe.content(str(item.body), type="html")
+        for tag in article.tags:
+            fe.category(term=tag)
         for name in article.byline:
-            item.dc.dc_creator(name)
-    data: bytes = fg.rss_str(pretty=True)
-    return data
+            fe.author(name=name)
+            fe.dc.dc_creator(name)
+    return fg
+
+
+def feed_files(info: FeedInfo, items: Sequence[Item]) -> dict[str, bytes]:
+    """The RSS, Atom and JSON feeds of `items`, by output path."""
+    rss_path, atom_path, json_path = (info.folder + n for n in (urls.FEED, urls.ATOM, urls.JSON_FEED))
+    rss = _generator(info, items)
+    rss.description(info.description)
+    rss.link(href=info.site_url + rss_path, rel="self")
+    atom = _generator(info, items)
+    atom.link(href=info.site_url + atom_path, rel="self")
+    return {
+        rss_path: rss.rss_str(pretty=True),
+        atom_path: atom.atom_str(pretty=True),
+        json_path: _json_feed(info, items, info.site_url + json_path),
+    }
+
+
+def _json_feed(info: FeedInfo, items: Sequence[Item], self_url: str) -> bytes:
+    feed: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": info.title,
+        "home_page_url": info.page_url,
+        "feed_url": self_url,
+        "description": info.description,
+        "language": info.language,
+        "items": [],
+    }
+    for item in items:
+        article = item.entry.article
+        record: dict[str, Any] = {
+            "id": item.entry.uid,
+            "url": item.entry.url,
+            "title": article.headline,
+            "summary": item.summary,
+            "content_html": str(item.body),
+        }
+        if (when := _when(article.date)) is not None:
+            record["date_published"] = when.isoformat()
+        if article.tags:
+            record["tags"] = list(article.tags)
+        if article.byline:
+            record["authors"] = [{"name": n} for n in article.byline]
+        feed["items"].append(record)
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+ItemMaker = Callable[[Entry], Item]

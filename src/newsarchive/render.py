@@ -4,27 +4,33 @@ One Jinja2 environment, autoescaping and strict about undefined names,
 loads the site's own `templates/` first and the default theme second, so a
 site overrides any template by name. Each template gets a context built by
 one function here, with every link already computed: templates never build
-paths.
+paths. Plain-text content is escaped by the templates; only Markdown bodies
+(already made safe by markdown-it) arrive as markup.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
 
-from . import urls
-from .config import Config
+from . import cite, urls
 from .enrich import Entry, Site
-from .feeds import rss_feed
+from .feeds import FeedInfo, Item, feed_files
 
-_MONTHS = ("January February March April May June July August September October November December").split()
+MONTHS = "January February March April May June July August September October November December".split()
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUMMARY_WORDS = 45
+SITEMAP_LIMIT = 50_000
+K = TypeVar("K")
 
 
 def default_theme() -> Path:
@@ -51,20 +57,36 @@ def environment(site_templates: Path | None) -> jinja2.Environment:
 class Link:
     href: str
     label: str
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    href: str
+    type: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
     """What every page template knows about the page it renders."""
 
+    path: str
     title: str
     canonical: str
-    home: str
-    stylesheet: str
-    feed: str
-    site_title: str
     description: str
+    og_type: str
+    home: str
+    archive: str
+    topics: str
+    search: str
+    stylesheet: str
+    rss: str
+    feeds: tuple[FeedLink, ...]
+    site_title: str
     language: str
+    json_ld: Markup | None = None
+    search_page: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +99,13 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Pager:
+    newer: Link | None
+    older: Link | None
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     headline: str
     standfirst: str | None
@@ -86,49 +115,62 @@ class ArticleView:
     byline: tuple[str, ...]
     dateline: str | None
     body: Markup
-    tags: tuple[str, ...]
+    topics: tuple[Link, ...]
+    related: tuple[Summary, ...]
     copies: tuple[str, ...]
     source_name: str | None
     source_url: str | None
     newer: Link | None
     older: Link | None
+    day: Link | None
+    apa: str
+    bibtex: str
+    year: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    day: int
+    count: int
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    width: float
+    height: float
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[float, str], ...]
+    label: str
 
 
 def date_text(date: dt.date | None) -> str | None:
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}" if date else None
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}" if date else None
 
 
-def summary(entry: Entry) -> str:
-    article = entry.article
+def summary(article_entry: Entry) -> str:
+    article = article_entry.article
     if article.standfirst:
         return article.standfirst
     words = next((b.text for b in article.blocks if b.kind == "paragraph"), article.body_text).split()
     return " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
 
 
-def _page(config: Config, path: str, title: str) -> Page:
-    return Page(
-        title=title,
-        canonical=urls.permalink(config.site_url, path),
-        home=urls.href(path, urls.INDEX),
-        stylesheet=urls.href(path, urls.STYLESHEET),
-        feed=urls.href(path, urls.FEED),
-        site_title=config.title,
-        description=config.description,
-        language=config.language,
-    )
-
-
 def _dateline(entry: Entry) -> str | None:
     dateline = entry.article.dateline
     if dateline is None:
         return None
-    parts = [dateline.place]
-    if dateline.date:
-        parts[0] += f", {dateline.date}"
-    if dateline.agency:
-        parts.append(f"({dateline.agency})")
-    return " ".join(parts)
+    text = dateline.place + (f", {dateline.date}" if dateline.date else "")
+    return text + (f" ({dateline.agency})" if dateline.agency else "")
 
 
 class Renderer:
@@ -136,20 +178,90 @@ class Renderer:
         self.site = site
         self.config = site.config
         self.env = environment(site.config.templates)
-        self._bodies: dict[str, Markup] = {}
+        self._bodies: dict[int, Markup] = {}
+        self._summaries = [summary(e) for e in site.entries]
+        self._index = {e.path: i for i, e in enumerate(site.entries)}
 
-    def body(self, entry: Entry) -> Markup:
-        """The article body as HTML, shared by its page and the feeds."""
-        cached = self._bodies.get(entry.path)
+    # -- shared pieces -------------------------------------------------------------------------
+
+    def body(self, index: int) -> Markup:
+        """The article body as HTML, shared by its page and every feed."""
+        cached = self._bodies.get(index)
         if cached is None:
-            html = self.env.get_template("body.html").render(blocks=entry.article.blocks)
-            cached = self._bodies[entry.path] = Markup(html)
+            html = self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks)
+            cached = self._bodies[index] = Markup(html)
         return cached
 
-    def article_page(self, index: int) -> tuple[str, str]:
-        entry = self.site.entries[index]
-        article = entry.article
-        newer, older = self.site.neighbours(index)
+    def page(
+        self,
+        path: str,
+        title: str,
+        *,
+        description: str | None = None,
+        og_type: str = "website",
+        feeds: tuple[FeedLink, ...] = (),
+        json_ld: Markup | None = None,
+        search_page: bool = False,
+    ) -> Page:
+        config = self.config
+        up = urls.root(path)
+        site_feeds = (
+            FeedLink(up + urls.FEED, "application/rss+xml", f"{config.title} (RSS)"),
+            FeedLink(up + urls.ATOM, "application/atom+xml", f"{config.title} (Atom)"),
+            FeedLink(up + urls.JSON_FEED, "application/feed+json", f"{config.title} (JSON Feed)"),
+        )
+        return Page(
+            path=path,
+            title=title,
+            canonical=urls.permalink(config.site_url, path),
+            description=description or config.description,
+            og_type=og_type,
+            home=up + urls.INDEX,
+            archive=up + urls.ARCHIVE,
+            topics=up + urls.TOPICS,
+            search=up + urls.SEARCH,
+            stylesheet=up + urls.STYLESHEET,
+            rss=up + urls.FEED,
+            feeds=feeds + site_feeds,
+            site_title=config.title,
+            language=config.language,
+            json_ld=json_ld,
+            search_page=search_page,
+        )
+
+    def summaries(self, path: str, indices: Sequence[int]) -> list[Summary]:
+        up = urls.root(path)
+        out = []
+        for i in indices:
+            article = self.site.entries[i].article
+            out.append(
+                Summary(
+                    headline=article.headline,
+                    href=up + self.site.entries[i].path,
+                    date_iso=article.date.isoformat() if article.date else None,
+                    date_text=date_text(article.date),
+                    summary=self._summaries[i],
+                )
+            )
+        return out
+
+    def _render(self, template: str, **context: object) -> bytes:
+        return self.env.get_template(template).render(**context).encode("utf-8")
+
+    def _list_page(self, path: str, title: str, heading: str, indices: Sequence[int], **extra: object) -> bytes:
+        context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
+        context.update(extra)
+        page = context.pop("page", None) or self.page(path, title)
+        return self._render("list.html", page=page, items=self.summaries(path, indices), **context)
+
+    # -- article pages -------------------------------------------------------------------------
+
+    def article_page(self, index: int) -> tuple[str, bytes]:
+        site, entry = self.site, self.site.entries[index]
+        article, path = entry.article, entry.path
+        up = urls.root(path)
+        newer, older = site.neighbours(index)
+        topics = tuple(Link(up + urls.topic_path(s), site.topic_by_slug[s].name) for s in entry.topics)
         view = ArticleView(
             headline=article.headline,
             standfirst=article.standfirst,
@@ -158,57 +270,364 @@ class Renderer:
             reading_time=article.reading_time,
             byline=article.byline,
             dateline=_dateline(entry),
-            body=self.body(entry),
-            tags=article.tags,
+            body=self.body(index),
+            topics=topics,
+            related=tuple(self.summaries(path, entry.related)),
             copies=entry.copies,
             source_name=article.source_name,
             source_url=article.source_url,
-            newer=Link(urls.href(entry.path, newer.path), newer.article.headline) if newer else None,
-            older=Link(urls.href(entry.path, older.path), older.article.headline) if older else None,
+            newer=Link(up + newer.path, newer.article.headline) if newer else None,
+            older=Link(up + older.path, older.article.headline) if older else None,
+            day=Link(up + urls.day_path(article.date), date_text(article.date) or "") if article.date else None,
+            apa=cite.apa(article, entry.url, self.config.title),
+            bibtex=cite.bibtex(
+                article, entry.url, self.config.title, cite.bibtex_key(article, path.rsplit("/", 2)[-2])
+            ),
+            year=str(article.date.year) if article.date else None,
         )
-        page = _page(self.config, entry.path, article.headline)
-        return entry.path, self.env.get_template("article.html").render(page=page, article=view)
+        page = self.page(
+            path,
+            article.headline,
+            description=self._summaries[index],
+            og_type="article",
+            json_ld=Markup(cite.json_ld(article, entry.url, self.config.title, self._summaries[index])),
+        )
+        return path, self._render("article.html", page=page, article=view)
 
-    def home_pages(self) -> Iterator[tuple[str, str]]:
-        entries = self.site.entries
-        size = self.config.per_page
-        count = max(1, -(-len(entries) // size))
+    # -- home and its stable pages ------------------------------------------------------------
+
+    def home_pages(self) -> Iterator[tuple[str, bytes]]:
+        """The home page shows the newest articles; `page/N/` holds the Nth oldest group and never changes."""
+        total, size = len(self.site.entries), self.config.per_page
+        chron = list(range(total - 1, -1, -1))  # oldest first
+        count = -(-total // size) if total > size else 0
+        latest = list(range(min(size, total)))
+        older = None
+        if count:
+            first_hidden = total - size - 1  # chronological position of the newest article not on home
+            older = Link(urls.href(urls.INDEX, urls.home_page_path(first_hidden // size + 1)), "Older articles")
+        yield (
+            urls.INDEX,
+            self._list_page(
+                urls.INDEX,
+                self.config.title,
+                "Latest articles",
+                latest,
+                pager=Pager(None, older, "More articles") if older else None,
+            ),
+        )
         for number in range(1, count + 1):
             path = urls.home_page_path(number)
-            items = [
-                Summary(
-                    headline=e.article.headline,
-                    href=urls.href(path, e.path),
-                    date_iso=e.article.date.isoformat() if e.article.date else None,
-                    date_text=date_text(e.article.date),
-                    summary=summary(e),
-                )
-                for e in entries[(number - 1) * size : number * size]
-            ]
-            newer = Link(urls.href(path, urls.home_page_path(number - 1)), "Newer") if number > 1 else None
-            older = Link(urls.href(path, urls.home_page_path(number + 1)), "Older") if number < count else None
-            title = self.config.title if number == 1 else f"{self.config.title}, page {number}"
-            page = _page(self.config, path, title)
-            yield (
-                path,
-                self.env.get_template("index.html").render(
-                    page=page, items=items, newer=newer, older=older, number=number, count=count
-                ),
+            members = list(reversed(chron[(number - 1) * size : number * size]))
+            newer_path = urls.INDEX if number == count else urls.home_page_path(number + 1)
+            pager = Pager(
+                Link(urls.href(path, newer_path), "Newer articles"),
+                Link(urls.href(path, urls.home_page_path(number - 1)), "Older articles") if number > 1 else None,
+                "Pages",
             )
+            title = f"Articles, page {number} of {count}"
+            yield path, self._list_page(path, title, title, members, pager=pager)
+
+    # -- date archive --------------------------------------------------------------------------
+
+    def _by_day(self) -> dict[dt.date, list[int]]:
+        days: dict[dt.date, list[int]] = {}
+        for i, entry in enumerate(self.site.entries):
+            if entry.article.date:
+                days.setdefault(entry.article.date, []).append(i)
+        return days
+
+    def archive_pages(self) -> Iterator[tuple[str, bytes]]:
+        days = self._by_day()
+        months: dict[tuple[int, int], list[int]] = {}
+        years: dict[int, list[int]] = {}
+        for day, members in days.items():
+            months.setdefault((day.year, day.month), []).extend(members)
+            years.setdefault(day.year, []).extend(members)
+        undated = [i for i, e in enumerate(self.site.entries) if e.article.date is None]
+        yield urls.ARCHIVE, self._archive_home(years, months, len(undated))
+        year_list = sorted(years)
+        for k, year in enumerate(year_list):
+            yield urls.year_path(year), self._year_page(year, months, year_list, k)
+        month_list = sorted(months)
+        for k, (year, month) in enumerate(month_list):
+            yield urls.month_path(year, month), self._month_page(year, month, months, days, month_list, k)
+        day_list = sorted(days)
+        for k, day in enumerate(day_list):
+            path = urls.day_path(day)
+            pager = self._period_pager(path, day_list, k, urls.day_path, lambda d: date_text(d) or "")
+            title = f"Articles of {date_text(day)}"
+            up = Link(urls.href(path, urls.month_path(day.year, day.month)), f"{MONTHS[day.month - 1]} {day.year}")
+            yield path, self._list_page(path, title, title, sorted(days[day]), pager=pager, up=up)
+        intro = (
+            "Articles with no date in their text, metadata or file name." if undated else "Every article has a date."
+        )
+        yield urls.UNDATED, self._list_page(urls.UNDATED, "Undated articles", "Undated articles", undated, intro=intro)
+
+    def _period_pager(
+        self, path: str, keys: Sequence[K], k: int, to_path: Callable[[K], str], label: Callable[[K], str]
+    ) -> Pager:
+        newer = Link(urls.href(path, to_path(keys[k + 1])), label(keys[k + 1])) if k + 1 < len(keys) else None
+        older = Link(urls.href(path, to_path(keys[k - 1])), label(keys[k - 1])) if k > 0 else None
+        return Pager(newer, older, "Periods")
+
+    def _timeline(self, path: str, months: dict[tuple[int, int], list[int]]) -> Timeline | None:
+        if not months:
+            return None
+        (y0, m0), (y1, m1) = min(months), max(months)
+        span = (y1 - y0) * 12 + (m1 - m0) + 1
+        width, height, top = 720.0, 120.0, 10.0
+        step = width / span
+        peak = max(len(v) for v in months.values())
+        bars, ticks = [], []
+        for n in range(span):
+            year, month = y0 + (m0 - 1 + n) // 12, (m0 - 1 + n) % 12 + 1
+            count = len(months.get((year, month), ()))
+            if month == 1 or (n == 0 and month <= 9):
+                ticks.append((round(n * step, 2), str(year)))
+            if count:
+                h = max(1.0, (height - top - 20) * count / peak)
+                label = f"{MONTHS[month - 1]} {year}: {count} article{'s' if count != 1 else ''}"
+                bars.append(
+                    Bar(round(n * step, 2), round(height - 20 - h, 2), round(max(step * 0.8, 1), 2), round(h, 2), label)
+                )
+        every = max(1, len(ticks) // 12)
+        label = f"Articles per month, {MONTHS[m0 - 1]} {y0} to {MONTHS[m1 - 1]} {y1}; busiest month has {peak}."
+        return Timeline(width, height, tuple(bars), tuple(ticks[::every]), label)
+
+    def _archive_home(
+        self, years: dict[int, list[int]], months: dict[tuple[int, int], list[int]], undated: int
+    ) -> bytes:
+        path = urls.ARCHIVE
+        year_links = [
+            Link(urls.href(path, urls.year_path(y)), str(y), len(years[y])) for y in sorted(years, reverse=True)
+        ]
+        return self._render(
+            "archive.html",
+            page=self.page(path, "Archive"),
+            timeline=self._timeline(path, months),
+            years=year_links,
+            undated=Link(urls.href(path, urls.UNDATED), "Undated articles", undated),
+        )
+
+    def _year_page(self, year: int, months: dict[tuple[int, int], list[int]], year_list: list[int], k: int) -> bytes:
+        path = urls.year_path(year)
+        month_links = [
+            Link(urls.href(path, urls.month_path(year, m)), MONTHS[m - 1], len(months[(year, m)]))
+            for m in range(1, 13)
+            if (year, m) in months
+        ]
+        pager = self._period_pager(path, year_list, k, urls.year_path, str)
+        return self._render(
+            "year.html",
+            page=self.page(path, f"Articles of {year}"),
+            year=year,
+            months=month_links,
+            pager=pager,
+            up=Link(urls.href(path, urls.ARCHIVE), "Archive"),
+        )
+
+    def _month_page(
+        self,
+        year: int,
+        month: int,
+        months: dict[tuple[int, int], list[int]],
+        days: dict[dt.date, list[int]],
+        month_list: list[tuple[int, int]],
+        k: int,
+    ) -> bytes:
+        path = urls.month_path(year, month)
+        weeks = []
+        for week in calendar.Calendar(0).monthdayscalendar(year, month):
+            row = []
+            for d in week:
+                count = len(days.get(dt.date(year, month, d), ())) if d else 0
+                row.append(Cell(d, count, urls.href(path, urls.day_path(dt.date(year, month, d))) if count else None))
+            weeks.append(row)
+        pager = self._period_pager(
+            path, month_list, k, lambda ym: urls.month_path(*ym), lambda ym: f"{MONTHS[ym[1] - 1]} {ym[0]}"
+        )
+        name = f"{MONTHS[month - 1]} {year}"
+        return self._list_page(
+            path,
+            f"Articles of {name}",
+            f"Articles of {name}",
+            sorted(months[(year, month)]),
+            pager=pager,
+            calendar={"caption": name, "weekdays": WEEKDAYS, "weeks": weeks},
+            up=Link(urls.href(path, urls.year_path(year)), str(year)),
+        )
+
+    # -- topics --------------------------------------------------------------------------------
+
+    def topic_pages(self) -> Iterator[tuple[str, bytes]]:
+        topics = self.site.topics
+        path = urls.TOPICS
+        links = [Link(urls.href(path, urls.topic_path(t.slug)), t.name, len(t.members)) for t in topics]
+        yield path, self._render("topics.html", page=self.page(path, "Topics"), topics=links)
+        size = self.config.per_page
+        for topic in topics:
+            pages = -(-len(topic.members) // size)
+            for number in range(1, pages + 1):
+                path = urls.topic_path(topic.slug, number)
+                up = urls.root(path)
+                feeds = (
+                    FeedLink(up + urls.topic_feed(topic.slug, urls.FEED), "application/rss+xml", f"{topic.name} (RSS)"),
+                    FeedLink(
+                        up + urls.topic_feed(topic.slug, urls.ATOM), "application/atom+xml", f"{topic.name} (Atom)"
+                    ),
+                    FeedLink(
+                        up + urls.topic_feed(topic.slug, urls.JSON_FEED),
+                        "application/feed+json",
+                        f"{topic.name} (JSON Feed)",
+                    ),
+                )
+                title = topic.name if number == 1 else f"{topic.name}, page {number} of {pages}"
+                pager = Pager(
+                    Link(urls.href(path, urls.topic_path(topic.slug, number - 1)), "Newer articles")
+                    if number > 1
+                    else None,
+                    Link(urls.href(path, urls.topic_path(topic.slug, number + 1)), "Older articles")
+                    if number < pages
+                    else None,
+                    "Pages",
+                )
+                yield (
+                    path,
+                    self._list_page(
+                        path,
+                        title,
+                        f"Topic: {title}",
+                        topic.members[(number - 1) * size : number * size],
+                        page=self.page(path, title, feeds=feeds),
+                        pager=pager if pages > 1 else None,
+                        up=Link(urls.href(path, urls.TOPICS), "All topics"),
+                        topic_feed=feeds[0],
+                    ),
+                )
+
+    # -- feeds, search, machines ----------------------------------------------------------------
+
+    def _items(self, indices: Sequence[int]) -> list[Item]:
+        return [Item(self.site.entries[i], self._summaries[i], self.body(i)) for i in indices]
+
+    def feeds(self) -> dict[str, bytes]:
+        config, n = self.config, self.config.feed_size
+        files = feed_files(
+            FeedInfo(config.title, config.description, config.language, config.site_url, config.site_url, ""),
+            self._items(range(min(n, len(self.site.entries)))),
+        )
+        for topic in self.site.topics:
+            info = FeedInfo(
+                f"{config.title}: {topic.name}",
+                f"Articles about {topic.name}.",
+                config.language,
+                config.site_url,
+                urls.permalink(config.site_url, urls.topic_path(topic.slug)),
+                urls.topic_feed(topic.slug, ""),
+            )
+            files.update(feed_files(info, self._items(topic.members[:n])))
+        return files
+
+    def search_page(self) -> tuple[str, bytes]:
+        path = urls.SEARCH
+        up = urls.root(path)
+        years = sorted({e.article.date.year for e in self.site.entries if e.article.date}, reverse=True)
+        return path, self._render(
+            "search.html",
+            page=self.page(path, "Search", search_page=True),
+            bundle=up + urls.SEARCH_BUNDLE + "/",
+            years=years,
+        )
+
+    def not_found(self) -> tuple[str, bytes]:
+        # Served for any missing URL, so its links must not be relative: they use the site's address.
+        config = self.config
+        page = self.page(urls.NOT_FOUND, "Page not found")
+        base = config.site_url
+        page = replace(
+            page,
+            home=base,
+            archive=urls.permalink(base, urls.ARCHIVE),
+            topics=urls.permalink(base, urls.TOPICS),
+            search=urls.permalink(base, urls.SEARCH),
+            stylesheet=base + urls.STYLESHEET,
+            rss=base + urls.FEED,
+            feeds=tuple(FeedLink(base + f.href, f.type, f.title) for f in page.feeds),
+        )
+        return urls.NOT_FOUND, self._render("404.html", page=page)
+
+
+def sitemaps(site: Site, paths: Sequence[str]) -> dict[str, bytes]:
+    """sitemap.xml for every HTML page; past 50,000 URLs, an index of numbered sitemaps."""
+    base = site.config.site_url
+    dates = {e.path: e.article.date for e in site.entries}
+    pages = sorted(p for p in paths if p.endswith(".html") and p != urls.NOT_FOUND)
+
+    def urlset(chunk: Sequence[str]) -> bytes:
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        for p in chunk:
+            date = dates.get(p)
+            mod = f"<lastmod>{date.isoformat()}</lastmod>" if date else ""
+            lines.append(f"  <url><loc>{xml_escape(urls.permalink(base, p))}</loc>{mod}</url>")
+        lines.append("</urlset>\n")
+        return "\n".join(lines).encode("utf-8")
+
+    if len(pages) <= SITEMAP_LIMIT:
+        return {urls.SITEMAP: urlset(pages)}
+    files: dict[str, bytes] = {}
+    index = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for n, start in enumerate(range(0, len(pages), SITEMAP_LIMIT), start=1):
+        name = urls.sitemap_part(n)
+        files[name] = urlset(pages[start : start + SITEMAP_LIMIT])
+        index.append(f"  <sitemap><loc>{xml_escape(base + name)}</loc></sitemap>")
+    index.append("</sitemapindex>\n")
+    files[urls.SITEMAP] = "\n".join(index).encode("utf-8")
+    return files
+
+
+def _static(site: Site) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for folder in (default_theme() / "static", site.config.templates / "static"):
+        if folder.is_dir():
+            for asset in sorted(folder.rglob("*")):
+                if asset.is_file():
+                    files["static/" + asset.relative_to(folder).as_posix()] = asset.read_bytes()
+    return files
+
+
+class PathCollision(Exception):
+    pass
 
 
 def render_site(site: Site) -> dict[str, bytes]:
-    """Every output file of the site, by output path."""
+    """Every output file of the site, by output path. Two pages claiming one path is an error."""
     renderer = Renderer(site)
     files: dict[str, bytes] = {}
+
+    def add(path: str, data: bytes) -> None:
+        if path in files:
+            raise PathCollision(f"two pages would be written to {path}")
+        files[path] = data
+
     for index in range(len(site.entries)):
-        path, html = renderer.article_page(index)
-        files[path] = html.encode("utf-8")
-    for path, html in renderer.home_pages():
-        files[path] = html.encode("utf-8")
-    files[urls.FEED] = rss_feed(site, renderer.body, summary)
-    static = default_theme() / "static"
-    for asset in sorted(static.rglob("*")):
-        if asset.is_file():
-            files["static/" + asset.relative_to(static).as_posix()] = asset.read_bytes()
+        add(*renderer.article_page(index))
+    for generated in (renderer.home_pages(), renderer.archive_pages(), renderer.topic_pages()):
+        for path, data in generated:
+            add(path, data)
+    add(*renderer.search_page())
+    add(*renderer.not_found())
+    for path, data in renderer.feeds().items():
+        add(path, data)
+    for path, data in sitemaps(site, list(files)).items():
+        add(path, data)
+    add(urls.ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n".encode())
+    for path, data in _static(site).items():
+        files[path] = data
     return files

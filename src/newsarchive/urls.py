@@ -21,7 +21,17 @@ _ID_NAMESPACE = uuid.UUID("6f1d2a7e-2b59-4c8e-9a51-0e4c6f1b7d3a")
 
 INDEX = "index.html"
 FEED = "feed.xml"
+ATOM = "atom.xml"
+JSON_FEED = "feed.json"
 STYLESHEET = "static/style.css"
+ARCHIVE = "archive/index.html"
+UNDATED = "undated/index.html"
+TOPICS = "topics/index.html"
+SEARCH = "search/index.html"
+SEARCH_BUNDLE = "pagefind"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
 
 
 def slugify(text: str) -> str:
@@ -37,7 +47,33 @@ def article_path(date: dt.date | None, slug: str) -> str:
 
 
 def home_page_path(number: int) -> str:
-    return INDEX if number == 1 else f"page/{number}/{INDEX}"
+    """Page `number` of the whole archive, counted from the oldest article, so it never changes."""
+    return f"page/{number}/{INDEX}"
+
+
+def year_path(year: int) -> str:
+    return f"{year:04d}/{INDEX}"
+
+
+def month_path(year: int, month: int) -> str:
+    return f"{year:04d}/{month:02d}/{INDEX}"
+
+
+def day_path(date: dt.date) -> str:
+    return f"{date:%Y/%m/%d}/{INDEX}"
+
+
+def topic_path(slug: str, number: int = 1) -> str:
+    return f"topics/{slug}/{INDEX}" if number == 1 else f"topics/{slug}/page/{number}/{INDEX}"
+
+
+def topic_feed(slug: str, name: str) -> str:
+    """`name` is one of FEED, ATOM, JSON_FEED."""
+    return f"topics/{slug}/{name}"
+
+
+def sitemap_part(number: int) -> str:
+    return f"sitemap-{number}.xml"
 
 
 def article_id(source: str, explicit: str | None) -> str:
@@ -56,10 +92,14 @@ def permalink(site_url: str, path: str) -> str:
     return site_url + path
 
 
+def root(from_path: str) -> str:
+    """The relative prefix from an output file back to the site's top folder ("" or "../../")."""
+    return "../" * from_path.count("/")
+
+
 def href(from_path: str, to_path: str) -> str:
-    """A relative link from one output file to another."""
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(to_path, start)
+    """A relative link from one output file to another, valid from disk and under any subpath."""
+    return root(from_path) + to_path
 
 
 def is_safe(path: str) -> bool:

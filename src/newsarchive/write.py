@@ -13,7 +13,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from . import urls
@@ -42,7 +42,8 @@ def staging_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.building"
 
 
-def write_site(output: Path, files: Mapping[str, bytes]) -> None:
+def write_site(output: Path, files: Mapping[str, bytes], finish: Callable[[Path], object] | None = None) -> None:
+    """Write `files` into a staging folder, let `finish` add to it (the search index), then swap it in."""
     unsafe = sorted(p for p in files if not urls.is_safe(p))
     if unsafe:
         raise UsageError(f"refusing to write outside the output folder: {unsafe[0]!r}")
@@ -61,9 +62,13 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(files[rel])
+        if finish is not None:
+            finish(staging)
         _swap(staging, output)
-    except OSError as exc:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if not isinstance(exc, OSError):
+            raise
         where = exc.filename or output
         raise WriteError(f"{where}: cannot write the site ({exc.strerror}); the previous site is unchanged") from None
 
