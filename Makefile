@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test lint typecheck pytest browser bench clean
+.PHONY: site test lint typecheck pytest browser axe bench clean
 
 site: $(VENV)/.installed
 	$(BIN)/newsarchive build
 
-test: $(VENV)/.installed-test browser lint typecheck pytest
+test: $(VENV)/.installed-test browser axe lint typecheck pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
@@ -44,6 +44,16 @@ browser:
 	  else \
 	    echo "chromium is not installed and cannot be installed here: browser tests will skip"; \
 	  fi; \
+	fi
+
+# axe-core (accessibility rules) is injected into pages by the browser tests; it lives inside .venv.
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): | $(VENV)/bin/python
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4 >/dev/null; \
+	else \
+	  echo "npm is not installed: accessibility tests will skip"; \
 	fi
 
 bench: $(VENV)/.installed-test

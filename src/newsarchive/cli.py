@@ -17,6 +17,7 @@ from .config import CONFIG_FILE, load_config
 from .errors import ContentError, UsageError
 from .load import load, read_text, source_for
 from .parse import Rules
+from .search import SearchUnavailable
 from .show import as_json, as_text
 from .write import WriteError
 
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         count = len(exc.notices)
         print(f"newsarchive: {count} content error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
         return 1
-    except WriteError as exc:
+    except (WriteError, SearchUnavailable) as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

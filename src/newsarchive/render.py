@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -541,16 +542,16 @@ class Renderer:
         )
 
     def not_found(self) -> tuple[str, bytes]:
-        # Served for any missing URL, so its links must not be relative: they use the site's address.
-        config = self.config
+        # Served for any missing URL at any depth, so its links cannot be relative: they start
+        # at the site's root path (taken from site_url), and name no host, so nothing goes online.
         page = self.page(urls.NOT_FOUND, "Page not found")
-        base = config.site_url
+        base = urlsplit(self.config.site_url).path or "/"
         page = replace(
             page,
             home=base,
-            archive=urls.permalink(base, urls.ARCHIVE),
-            topics=urls.permalink(base, urls.TOPICS),
-            search=urls.permalink(base, urls.SEARCH),
+            archive=base + urls.ARCHIVE.removesuffix(urls.INDEX),
+            topics=base + urls.TOPICS.removesuffix(urls.INDEX),
+            search=base + urls.SEARCH.removesuffix(urls.INDEX),
             stylesheet=base + urls.STYLESHEET,
             rss=base + urls.FEED,
             feeds=tuple(FeedLink(base + f.href, f.type, f.title) for f in page.feeds),

@@ -12,6 +12,7 @@ so the same site always gets the same search bundle, byte for byte.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import hashlib
 import json
@@ -45,7 +46,17 @@ def index_site(folder: Path, language: str) -> int:
 
     logging.getLogger("pagefind").setLevel(logging.WARNING)
     try:
-        asyncio.run(run())
+        asyncio.get_running_loop()
+    except RuntimeError:
+        runner = None
+    else:  # called from async code (a notebook, a browser driver): index on a thread of its own
+        runner = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        if runner is None:
+            asyncio.run(run())
+        else:
+            with runner:
+                runner.submit(asyncio.run, run()).result()
     except Exception as exc:
         raise SearchUnavailable(f"search indexing failed: {exc}") from exc
     return _canonicalise(bundle)
