@@ -7,12 +7,13 @@ reaches the output folder unless the whole site could be made.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from . import dedupe, load, render, search, write
 from .config import Config
 from .enrich import Site, enrich
-from .errors import ContentError
+from .errors import ContentError, UsageError
 from .model import Notice
 from .parse import Rules
 
@@ -30,8 +31,26 @@ class Report:
     seconds: float = 0.0
 
 
+def check_output(config: Config) -> None:
+    """Refuse an output folder whose replacement would destroy something that is not a built site."""
+    output, content = config.output.resolve(), config.content.resolve()
+    home = Path.home().resolve()
+    reason = None
+    if output == content or content.is_relative_to(output):
+        reason = "it is, or contains, the content folder"
+    elif output in (Path(output.anchor), home):
+        reason = "it is the file system root or your home folder"
+    elif (output / ".git").exists() or (output / "pyproject.toml").exists():
+        reason = "it is the root of a repository or project"
+    elif (output / "newsarchive.yaml").exists():
+        reason = "it holds a newsarchive.yaml, so it is a project folder"
+    if reason:
+        raise UsageError(f"{config.output}: refusing to build into this folder: {reason}; choose another --output")
+
+
 def build(config: Config, keep_going: bool = False) -> Report:
     started = time.perf_counter()
+    check_output(config)
     sources, problems = load.discover(config.content, config.ignore)
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     loaded, failed = load.load_all(sources, rules, config.max_file_bytes)

@@ -17,6 +17,7 @@ import yaml
 
 from .decode import DEFAULT_MAX_BYTES
 from .errors import UsageError
+from .frontmatter import Loader as YamlLoader
 from .textmatch import NEAR_DUPLICATE_THRESHOLD
 
 
@@ -83,7 +84,7 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YamlLoader)  # a safe loader: see frontmatter.Loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1

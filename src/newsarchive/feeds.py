@@ -50,7 +50,7 @@ def _newest(items: Sequence[Item]) -> dt.datetime:
     return next((d for i in items if (d := _when(i.entry.article.date))), EPOCH)
 
 
-def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
+def _generator(info: FeedInfo, items: Sequence[Item], self_url: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.id(info.page_url)
@@ -59,6 +59,8 @@ def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
     fg.language(info.language)
     fg.generator("newsarchive", uri="https://pypi.org/project/newsarchive/")
     fg.updated(_newest(items))
+    # feedgen takes the RSS channel <link> from the last link given: the page, not the feed itself.
+    fg.link(href=self_url, rel="self")
     fg.link(href=info.page_url, rel="alternate")
     for item in items:
         entry, article = item.entry, item.entry.article
@@ -85,11 +87,9 @@ def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
 def feed_files(info: FeedInfo, items: Sequence[Item]) -> dict[str, bytes]:
     """The RSS, Atom and JSON feeds of `items`, by output path."""
     rss_path, atom_path, json_path = (info.folder + n for n in (urls.FEED, urls.ATOM, urls.JSON_FEED))
-    rss = _generator(info, items)
+    rss = _generator(info, items, info.site_url + rss_path)
     rss.description(info.description)
-    rss.link(href=info.site_url + rss_path, rel="self")
-    atom = _generator(info, items)
-    atom.link(href=info.site_url + atom_path, rel="self")
+    atom = _generator(info, items, info.site_url + atom_path)
     return {
         rss_path: rss.rss_str(pretty=True),
         atom_path: atom.atom_str(pretty=True),

@@ -18,7 +18,17 @@ import yaml
 from .errors import ContentError
 from .model import Dateline, Notice
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe YAML loader that leaves dates as text, so that they are checked here with a line number
+    instead of failing inside YAML ("2015-02-30" is a bad date, not a crash)."""
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader: Any = Loader
 
 KEYS = (
     "headline",
