@@ -7,8 +7,8 @@ reaches the output folder unless the whole site could be made.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import dedupe, load, render, search, write
 from .config import Config
