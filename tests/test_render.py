@@ -240,6 +240,8 @@ def test_relative_links_resolve_to_files_that_exist(build_site, seed_text, html_
                     assert parts.fragment in ids, f"{where}: no element with that id"
                     continue
                 target = _target(site, page, value)
+                if value == "data:,":  # the empty favicon that stops browsers asking for /favicon.ico
+                    continue
                 if target is None:
                     # Only a deliberate way out: an http(s) address, never a root-relative path in a page.
                     assert parts.scheme in ("http", "https"), f"{where} does not work from disk"

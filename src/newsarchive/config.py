@@ -70,9 +70,9 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
         base = path.parent
         values = _parse(path, text)
     known = {f.name: f for f in fields(Config)}
-    for key, value in list(values.items()):
-        if key in ("content", "output", "templates"):
-            values[key] = base / value
+    # Folders named in a config file, and the default ones, are found beside that file.
+    for key in ("content", "output", "templates"):
+        values[key] = base / values.get(key, getattr(Config(), key))
     for key, value in overrides.items():
         if value is not None and key in known:
             values[key] = Path(value) if isinstance(value, str | Path) else value

@@ -65,8 +65,7 @@ def _generator(info: FeedInfo, items: Sequence[Item], self_url: str) -> FeedGene
     for item in items:
         entry, article = item.entry, item.entry.article
         fe = fg.add_entry(order="append")
-        fe.id(entry.uid)
-        fe.guid(entry.uid, permalink=False)
+        fe.guid(entry.uid, permalink=False)  # also the Atom id
         fe.title(article.headline)
         fe.link(href=entry.url)
         when = _when(article.date)
