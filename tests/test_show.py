@@ -182,3 +182,13 @@ def test_show_output_is_utf8_json(cli, site_tree):
     (record,) = _json_lines(result.out)
     assert record["headline"] == "Café owners protest"
     assert record["blocks"][0]["text"] == "“We were never asked,” said one \u2013 loudly."
+
+
+def test_show_skips_sidecars_named_with_their_articles(cli, site_tree):
+    content = site_tree({"story.txt": "A story\n\nSome text here.\n", "story.yaml": "date: 2024-05-01\n"})
+    result = cli("show", "--json", str(content / "story.txt"), str(content / "story.yaml"))
+    assert result.code == 0, result.err
+    records = [json.loads(line) for line in result.out.splitlines()]
+    assert [r["source"] for r in records] == [str(content / "story.txt")]
+    assert records[0]["date"] == "2024-05-01"
+    assert "story.yaml: a sidecar" in result.err

@@ -15,7 +15,7 @@ from . import __version__
 from .build import Report, build
 from .config import CONFIG_FILE, load_config
 from .errors import ContentError, UsageError
-from .load import load, read_text, source_for
+from .load import SIDECAR_SUFFIXES, load, read_text, source_for
 from .parse import Rules
 from .search import SearchUnavailable
 from .show import as_json, as_text
@@ -145,6 +145,9 @@ def _show(args: argparse.Namespace) -> int:
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     status = 0
     for path in args.files:
+        if path.suffix.lower() in SIDECAR_SUFFIXES:
+            print(f"{path}: a sidecar, shown with its article file", file=sys.stderr)
+            continue
         source = source_for(path)
         try:
             article = load(source, rules, config.max_file_bytes)

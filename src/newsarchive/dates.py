@@ -1,8 +1,9 @@
 """Dates written the ways news pages write them.
 
 `parse_date_line` reads a whole line under a headline ("2017-10-24 16:38:00",
-"Published: 2 October 2015", "October 2, 2015"); `date_from_path` reads
-`2015/10/02/...` or `2015-10-02-...` in a file's path.
+"Published: 2 October 2015", "October 2, 2015"); `date_prefix` reads a date
+that opens a paragraph ("December 29, 2016: We just got..."); `date_from_path`
+reads `2015/10/02/...` or `2015-10-02-...` in a file's path or address.
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ _MONTH_DAY_YEAR = re.compile(
     r"^" + _LABEL + _WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME + r"$",
     re.IGNORECASE,
 )
+_PREFIX = re.compile(
+    r"^(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<mdy>" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+    r"|(?P<dmy>\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH.replace("?P<month>", "?:") + r",?\s+\d{4}))"
+    r"\s*(?::|\s[-\u2013\u2014]|--)\s+(?=\S)",
+    re.IGNORECASE,
+)
 _PATH = re.compile(r"(?:^|[/\\])(?P<y>(?:19|20)\d{2})(?P<sep>[/\\-])(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?:[/\\-])")
 
 
@@ -70,6 +77,14 @@ def parse_date_line(text: str) -> dt.date | None:
         if match := pattern.match(line):
             return _make(match["y"], _MONTHS[match["month"].lower()], match["d"])
     return None
+
+
+def date_prefix(text: str) -> tuple[dt.date, int] | None:
+    """A date opening a paragraph ("December 29, 2016: ...") and where the rest of the text starts."""
+    if not text[:1].isalnum() or (match := _PREFIX.match(text)) is None:
+        return None
+    when = parse_date_line(match["iso"] or match["mdy"] or match["dmy"])
+    return (when, match.end()) if when is not None else None
 
 
 def date_from_path(path: str) -> dt.date | None:

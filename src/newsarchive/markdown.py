@@ -73,7 +73,7 @@ def parse_markdown(
             html = _MD.renderer.render(group, _MD.options, env)
             blocks.append(Block(kind, text, begin, items=items, html=html))
             role = kind
-        for n in range(begin, end + 1):
+        for n in range(begin, min(end, len(lines)) + 1):
             if lines[n - 1].strip():
                 records[n] = LineRecord(n, role)
     for n in range(start + 1, len(lines) + 1):

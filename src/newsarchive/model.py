@@ -15,6 +15,7 @@ BlockKind = Literal["paragraph", "subheading", "pullquote", "list"]
 # Every non-blank line of a file gets exactly one of these roles.
 LineRole = Literal[
     "front_matter",
+    "url",
     "headline",
     "standfirst",
     "byline",

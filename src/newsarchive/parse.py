@@ -11,7 +11,8 @@ per file:
   in ` |`, and part of the article repeated by the scraper;
 * the plain shape: headline, blank line, paragraphs separated by blank lines,
   bullet lists kept as lists;
-* a headline followed by date, timestamp or byline lines.
+* a headline with the page's address, date, timestamp or byline lines around
+  it, and a dateline ("LONDON (Reuters) - ") opening the first paragraph.
 """
 
 from __future__ import annotations
@@ -29,49 +30,103 @@ from .markdown import parse_markdown
 from .model import Article, Block, BlockKind, Dateline, LineRecord, LineRole, Notice
 
 WORDS_PER_MINUTE = 200
-# An exact repeat this short ("Ramifications", "Winners meet in final match") is
-# dropped only inside a run of repeats: alone, it is section structure, not a
-# scraper's second copy.
+# A repeated line shorter than this, or one that is not a sentence, is section
+# structure ("Ramifications", "Winners meet in final match", a job title in a
+# list of people, a tweet's attribution), not a scraper's second copy. It is
+# dropped only next to its original or inside a run of repeated paragraphs.
 SHORT_REPEAT_WORDS = 8
+# A repeat this long is a copy even without a full stop.
+LONG_REPEAT_WORDS = 20
+# The most link lines a "READ NEXT" box holds before we stop believing it is one.
+TEASER_LINES = 6
+# Longer first lines are the first paragraph, not a headline; so is a first
+# line over HEADLINE_SENTENCE_CHARS that ends with a full stop or a colon.
+HEADLINE_MAX_CHARS = 200
+HEADLINE_MAX_WORDS = 40
+HEADLINE_SENTENCE_CHARS = 100
 
 DEFAULT_BOILERPLATE = (
     r"advertisement|advertising|sponsored(?: content)?",
-    r"(?:read|see|watch|learn) (?:more|next|also)\b.{0,150}",
+    # "Read more", "Read more: <link>", "See more of the latest ..."; not "Read more books, he said."
+    r"(?:read|see|watch|learn) (?:more|next|also)(?:(?:\s*:|\s+(?:about|here|at|on|from|in|of the latest|of our)\b).{0,150})?",
     r"related(?: articles?| stories| content| coverage| topics)?:?",
+    r"related(?: articles?| stories)?: .{1,150}",
     r"(?:recommended|most (?:read|popular|viewed))(?: for you| stories| articles)?:?",
     r"(?:share|email|tweet|print) this(?: article| story| page)?.{0,40}",
     r"share (?:on|via) .{1,40}",
+    r"(?:(?:facebook|twitter|pinterest|linkedin|whatsapp|reddit|email|google\+?)\s*){2,}",
     r"(?:image|media|video|photo) (?:caption|copyright|credit)\b.{0,300}",
-    r"follow (?:us|@\w+|\w+) on .{1,60}",
-    r"(?:sign up|subscribe|register) (?:for|to|now|here|today)\b.{0,120}",
+    r"follow(?: (?:us|@\w+|\w+) on .{1,60})?",
+    r"(?:sign up|subscribe)(?: (?:for|to|now|here|today)\b.{0,120})?|register (?:now|here|for free)\b.{0,80}",
     r"(?:click|tap) here\b.{0,120}",
     r"continue reading\b.{0,80}",
+    r"(?:play|watch) (?:the )?video",
     r"skip (?:to )?(?:main )?content|(?:back to )?top of page|comments?(?: \(\d+\))?",
-    r"(?:(?:getty(?: images)?|rex(?: features)?|shutterstock|afp|ap(?: photo)?|reuters|pa(?: wire)?|epa|alamy)"
-    r"\s*(?:/|,|and|&|via)?\s*)+",
+    r"(?:(?:getty(?: images)?|rex(?: features)?|shutterstock|afp|ap(?: photo)?|reuters|pa(?: wire)?|epa|alamy"
+    r"|splash(?: news)?)\s*(?:/|,|and|&|via)?\s*)+",
 )
 # A "READ NEXT" box: the marker, then short link titles and their bylines.
-_TEASER_MARKER = re.compile(r"^(?:read next|related|recommended|more on this story|you may also like):?$", re.I)
+_TEASER_MARKER = re.compile(
+    r"^(?:read next|read more|see also|also read|related(?: stories| articles)?|recommended(?: for you)?"
+    r"|more on this story|you may also like|don't miss|most read):?$",
+    re.IGNORECASE,
+)
 
+_URL_LINE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _READING_TIME = re.compile(r"^(?P<n>\d{1,3})\s*(?:-\s*)?(?:min|mins|minutes?)\.?\s+read$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa]|\d{1,2}[.)])\s+")
+# Bullets go (the list shows its own); numbers stay, since a list renders unnumbered.
+_BULLET_MARK = re.compile(r"^\s*[-*\u2022\u25cf\u25aa]\s+")
 _NAME = r"[A-Z][\w'\u2019.-]*(?:\s+(?:van|von|de|der|da|del|la|le|bin|al|[A-Z][\w'\u2019.-]*)){1,3}"
+# The organisation or desk after a byline's name: "Reuters", "BBC News", "Political Editor".
+_OUTLET = re.compile(
+    r"^(?:Reuters|AP|AFP|UPI|PA|DPA|dpa|EFE|ANSA|TASS|Xinhua|Kyodo|Interfax|Bloomberg|CNN|BBC|NPR|Associated Press"
+    r"|Press Association|Agence France-Presse|(?:[A-Z][\w&.'-]*\s+){0,3}(?:News|Times|Post|Press|Wire|Herald"
+    r"|Journal|Telegraph|Guardian|Tribune|Gazette|Mail|Express|Independent|Observer|Correspondent|Reporter"
+    r"|Editor|Writer|Staff|Agency|Magazine|Weekly|Daily|Online|Network|Media))$"
+)
 _BY = re.compile(r"^by\s+(?P<names>.+)$", re.IGNORECASE)
 _NAME_ONLY = re.compile(r"^" + _NAME + r"$")
 _NAME_AGENCY = re.compile(r"^(?P<name>" + _NAME + r"),\s+(?P<agency>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
-_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
-    r"(?:,?\s+(?:[A-Z][a-zA-Z]{0,3}\.){1,2}|,\s+[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?)?)?)"
-    r"(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
-    r"\s*(?:\((?P<agency>[^()]{1,40})\))?"
-    r"\s*(?:--|[-\u2013\u2014])\s+(?=\S)"
+
+# Datelines: "LONDON (Reuters) - ", "BEIRUT, Oct 2 (AFP) — ", "WASHINGTON, D.C. – ",
+# "PHOENIX A.Z. (AP) — ", "Indianapolis, IN — ", "Park City, Utah (CNN)Mitt Romney ...".
+_UPPER_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
+_MIXED_PLACE = r"[A-Z][a-z.'\u2019-]+(?:\s+[A-Z][a-z.'\u2019-]+){0,2}"
+_ABBREVIATED_REGION = r"(?:,?\s+(?:[A-Z][a-zA-Z]{0,3}\.){1,2}|,\s+[A-Z]{2}\b)"
+_REGION = r"(?:" + _ABBREVIATED_REGION + r"|,\s+[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?)?)"
+_DATELINE_DATE = r"(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?))?"
+_AGENCY = r"\((?P<agency>[^()]{1,40})\)"
+_DASH = r"(?:\s*-\s+|\s*(?:--|[\u2013\u2014])\s*)"
+_PLACE = rf"(?P<place>{_UPPER_PLACE}{_REGION}?|{_MIXED_PLACE}{_ABBREVIATED_REGION})"
+_CITED_PLACE = rf"(?P<place>{_MIXED_PLACE}{_REGION}?)"
+_OPENS_TEXT = r"(?=[\w\"'\u201c\u2018])"
+_DATELINE = re.compile(rf"^{_PLACE}{_DATELINE_DATE}\s*(?:{_AGENCY})?{_DASH}{_OPENS_TEXT}")
+# CNN's style: "Park City, Utah (CNN)Mitt Romney said ..."
+_CITED_DATELINE = re.compile(rf"^{_CITED_PLACE}\s*{_AGENCY}(?:{_DASH})?(?=[A-Z\"'\u201c\u2018])")
+# A dateline on a line of its own, its paragraph below.
+_DATELINE_ONLY = re.compile(rf"^{_PLACE}{_DATELINE_DATE}\s*(?:{_AGENCY})?\s*(?:--|[-\u2013\u2014])$")
+_CITED_DATELINE_ONLY = re.compile(rf"^{_CITED_PLACE}{_DATELINE_DATE}\s*{_AGENCY}\s*(?:--|[-\u2013\u2014])?$")
+# Capitalised words that open a paragraph like a place but are labels.
+_NOT_PLACES = frozenset(
+    "BREAKING UPDATE UPDATED EXCLUSIVE WATCH VIDEO PHOTOS PHOTO LIVE OPINION ANALYSIS NOTE CORRECTION "
+    "WARNING SPOILER REPORT URGENT ALERT FLASHBACK EDITOR'S EDITOR\u2019S WOW WHOA OMG REVEALED SHOCK SHOCKING "
+    "LATEST BOOM".split()
 )
+_DATELINE_MIN_REST = 20
+# How far down a paragraph opening with a date still dates the article.
+DATED_OPENING_PARAGRAPHS = 3
+
 _ATTRIBUTION_SEP = re.compile(r"\s+[-\u2013\u2014]\s+")
 _SENTENCE_END = ".!?,;:\u2026"
+_FULL_STOP = ".!?\u2026"
 _CLOSERS = "'\"\u2019\u201d)]\u00bb "
+# A line ending in one of these is a sentence cut short, not a heading.
+_DANGLING = frozenset("a an the and or but of to in on at as for with by from that which who".split())
 
-Kind = Literal["paragraph", "subheading", "pullquote", "list", "dropped"]
+Kind = Literal["paragraph", "subheading", "pullquote", "list", "dateline", "dropped"]
+Reason = Literal["duplicate", "near_duplicate", "boilerplate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +161,7 @@ class _Body:
     kind: Kind
     text: str
     attribution: str | None = None
-    reason: Literal["duplicate", "near_duplicate", "boilerplate"] | None = None
+    reason: Reason | None = None
     duplicate_of: int | None = None
     pattern: str | None = None
 
@@ -117,12 +172,15 @@ class _Header:
     standfirst: str | None = None
     reading_time: int | None = None
     date: dt.date | None = None
+    url: str | None = None
     byline: list[str] = field(default_factory=list)
     roles: dict[int, LineRecord] = field(default_factory=dict)
 
 
 def parse_article(path: str, text: str, *, sidecar: Meta | None = None, rules: Rules = DEFAULT_RULES) -> Article:
     """Parse an article's text. Raises ContentError naming `path` and a line."""
+    # decode() already did this; text from elsewhere gets the same line numbers it would have.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, body_start = split(path, text)
     if sidecar is not None:
         meta = sidecar.merged_over(meta)
@@ -140,15 +198,20 @@ def _parse_text(
     units = _units(lines, start)
     if not units:
         raise ContentError.at(path, max(start, 1), "article has no text below its front matter")
-    header, first_body = _header(units, meta)
+    header, first_body = _header(units, meta, rules)
     if header.headline is None:
-        raise ContentError.at(path, units[0].line, "article has no headline; add 'headline:' to its front matter")
+        where = units[min(first_body, len(units) - 1)].line
+        raise ContentError.at(
+            path, where, "article has no headline; add 'headline:' to its front matter or to a sidecar NAME.yaml"
+        )
     body = _classify(units[first_body:], rules)
     _dedupe(body, header, rules)
-    dateline, body = _dateline(body)
+    dateline = _dateline(body, header)
+    _subheadings(body)
     blocks = _blocks(body)
     if not blocks:
-        raise ContentError.at(path, units[-1].line, "article has no body text after its headline")
+        where = units[-1].line
+        raise ContentError.at(path, where, "article has no body text after its headline")
     records.update(header.roles)
     for item in body:
         role: LineRole = "dropped" if item.kind == "dropped" else item.kind
@@ -166,7 +229,7 @@ def _article(
     records: dict[int, LineRecord],
 ) -> Article:
     warnings: list[Notice] = []
-    date, origin = _resolve_date(path, meta, header)
+    date, origin = _resolve_date(path, meta, header, dateline)
     if date is None:
         warnings.append(Notice(path, 1, "undated: add 'date:' to front matter, a date line, or a date in the path"))
     words = textmatch.word_count(t for b in blocks for t in (b.items or (b.text,)))
@@ -184,7 +247,7 @@ def _article(
         lines=tuple(records[n] for n in sorted(records)),
         slug=meta.slug,
         source_name=meta.source,
-        source_url=meta.url,
+        source_url=meta.url or header.url,
         article_id=meta.id,
         category=meta.category,
         draft=bool(meta.draft),
@@ -195,12 +258,17 @@ def _article(
 
 
 def _resolve_date(
-    path: str, meta: Meta, header: _Header
+    path: str, meta: Meta, header: _Header, dateline: Dateline | None
 ) -> tuple[dt.date | None, Literal["front_matter", "text", "path"] | None]:
+    """Front matter or sidecar first, then the text (a date line, a dated dateline, the page's address), then the path."""
     if meta.date is not None:
         return meta.date, "front_matter"
     if header.date is not None:
         return header.date, "text"
+    if dateline is not None and dateline.date and (when := dates.parse_date_line(dateline.date)) is not None:
+        return when, "text"
+    if header.url and (when := dates.date_from_path(header.url)) is not None:
+        return when, "text"
     if (from_path := dates.date_from_path(path)) is not None:
         return from_path, "path"
     return None, None
@@ -220,7 +288,7 @@ def _units(lines: list[str], start: int) -> list[_Unit]:
             while j < len(lines) and lines[j].strip() and _BULLET.match(lines[j]):
                 j += 1
             if j - i >= 2:
-                items = tuple(_BULLET.sub("", lines[k]).strip() for k in range(i, j))
+                items = tuple(_BULLET_MARK.sub("", lines[k]).strip() for k in range(i, j))
                 units.append(_Unit(i + 1, "\n".join(items), tuple(range(i + 1, j + 1)), items))
                 i = j
                 continue
@@ -229,30 +297,52 @@ def _units(lines: list[str], start: int) -> list[_Unit]:
     return units
 
 
-def _header(units: list[_Unit], meta: Meta) -> tuple[_Header, int]:
-    """Read the headline and the lines under it; return them and the index of the first body unit."""
+def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]:
+    """Read the headline and the lines around it; return them and the index of the first body unit."""
     header = _Header()
-    first = units[0]
     key = textmatch.normalise
+    i = 0
+    # Scraped pages often open with their own address or a line of page furniture.
+    while i < len(units) and not units[i].items:
+        unit = units[i]
+        if _URL_LINE.match(unit.text):
+            header.url = header.url or unit.text
+            header.roles[unit.line] = LineRecord(unit.line, "url")
+        elif (pattern := _boilerplate(unit.text, rules)) is not None:
+            header.roles[unit.line] = LineRecord(unit.line, "dropped", "boilerplate", pattern=pattern)
+        else:
+            break
+        i += 1
+    if i == len(units):
+        return header, i
+    first = units[i]
+    headline_line: int | None = None
     if meta.headline is not None:
         header.headline = meta.headline
-        i = 0
-    elif _plausible_headline(first.text):
+    elif _plausible_headline(first):
         header.headline = first.text
         header.roles[first.line] = LineRecord(first.line, "headline")
-        i = 1
+        headline_line = first.line
+        i += 1
     else:
-        return header, 0
-    headline_key, headline_line = key(header.headline), first.line if i else None
+        return header, i
+    headline_key = key(header.headline)
     while i < len(units):
         unit = units[i]
         text = unit.text
+        if unit.items:
+            break
         if key(text) == headline_key:
             if headline_line is None:
                 headline_line = unit.line
                 header.roles[unit.line] = LineRecord(unit.line, "headline")
             else:
                 header.roles[unit.line] = LineRecord(unit.line, "dropped", "duplicate", headline_line)
+        elif _URL_LINE.match(text):
+            header.url = header.url or text
+            header.roles[unit.line] = LineRecord(unit.line, "url")
+        elif (pattern := _boilerplate(text, rules)) is not None and not _TEASER_MARKER.match(text):
+            header.roles[unit.line] = LineRecord(unit.line, "dropped", "boilerplate", pattern=pattern)
         elif (minutes := _READING_TIME.match(text)) and header.reading_time is None:
             header.reading_time = int(minutes["n"])
             header.roles[unit.line] = LineRecord(unit.line, "reading_time")
@@ -283,45 +373,89 @@ def _reading_time_follows(units: list[_Unit], i: int) -> bool:
     return False
 
 
-def _plausible_headline(text: str) -> bool:
-    return len(text) <= 250 and len(text.split()) <= 30 and not _BULLET.match(text)
+def _plausible_headline(unit: _Unit) -> bool:
+    """Whether the first line can be the headline: short, and not a byline, date, list or dateline."""
+    text = unit.text
+    if unit.items or len(text) > HEADLINE_MAX_CHARS or len(text.split()) > HEADLINE_MAX_WORDS:
+        return False
+    if len(text) > HEADLINE_SENTENCE_CHARS and text.rstrip(_CLOSERS).endswith((".", ":")) and not text.endswith("..."):
+        return False
+    if _READING_TIME.match(text) or dates.parse_date_line(text) is not None or _byline(text) is not None:
+        return False
+    if _standalone_dateline(text) is not None:
+        return False
+    # "WASHINGTON — Donald Trump will become president." opens a body; "WHOA – Liberals Got KNOCKED OUT!" is a headline.
+    sentence = len(text) > HEADLINE_SENTENCE_CHARS or text.rstrip(_CLOSERS).endswith(".")
+    return not sentence or _dateline_match(text) is None
 
 
 def _byline(text: str) -> list[str] | None:
+    """The names in a byline line ("By Jane Doe and John Roe", "Jane Doe, Reuters"), or None."""
     if len(text) > 120:
         return None
     if match := _BY.match(text):
-        names = [n for n in _NAME_SPLIT.split(match["names"].strip().rstrip(".")) if n]
-        people = [n for n in names if _NAME_ONLY.match(n)]
-        return people if people and len(people) >= len(names) - 1 else None
-    if match := _NAME_AGENCY.match(text):
+        parts = [p for p in _NAME_SPLIT.split(match["names"].strip().rstrip(".")) if p]
+        people = [p for p in parts if _NAME_ONLY.match(p) and not _OUTLET.match(p)]
+        outlets = [p for p in parts if p not in people and _OUTLET.match(p)]
+        return people if people and len(people) + len(outlets) == len(parts) else None
+    if (match := _NAME_AGENCY.match(text)) and _OUTLET.match(match["agency"]):
         return [match["name"]]
     return None
 
 
 def _classify(units: list[_Unit], rules: Rules) -> list[_Body]:
+    """Give each body unit a kind: page furniture is dropped, the rest is paragraph, list or pull-quote."""
+    furniture: dict[int, str] = {}
+    teaser_left = 0
+    for k, unit in enumerate(units):
+        if unit.items:
+            teaser_left = 0
+        elif (pattern := _boilerplate(unit.text, rules)) is not None:
+            furniture[k] = pattern
+            teaser_left = TEASER_LINES if _TEASER_MARKER.match(unit.text) else 0
+        elif teaser_left and _teaser_line(unit.text):
+            furniture[k] = "link list after READ NEXT"
+            # A teaser box ends with the linked story's byline.
+            teaser_left = 0 if _byline(unit.text) is not None else teaser_left - 1
+        else:
+            teaser_left = 0
     body: list[_Body] = []
-    in_teaser = False
     for k, unit in enumerate(units):
         text = unit.text
-        if not unit.items and (pattern := _boilerplate(text, rules)) is not None:
-            body.append(_Body(unit, "dropped", text, reason="boilerplate", pattern=pattern))
-            in_teaser = bool(_TEASER_MARKER.match(text))
-            continue
-        if in_teaser and not unit.items and _teaser_line(text):
-            body.append(_Body(unit, "dropped", text, reason="boilerplate", pattern="link list after READ NEXT"))
-            continue
-        in_teaser = False
-        if unit.items:
+        if k in furniture:
+            body.append(_Body(unit, "dropped", text, reason="boilerplate", pattern=furniture[k]))
+        elif unit.items:
             body.append(_Body(unit, "list", text))
-        elif text.endswith(" |") or text == "|":
+        elif text.endswith(" |") and _has_word(text[:-2]):
             quote, attribution = _pullquote(text)
             body.append(_Body(unit, "pullquote", quote, attribution))
-        elif k + 1 < len(units) and _subheading(text):
-            body.append(_Body(unit, "subheading", text))
+        elif _display_quote(text):
+            body.append(_Body(unit, "pullquote", text.strip("\"'\u201c\u201d")))
         else:
             body.append(_Body(unit, "paragraph", text))
     return body
+
+
+def _subheadings(body: list[_Body]) -> None:
+    """Promote short lines that stand alone between longer text to subheadings, in place.
+
+    A run of short lines is a list of names, a fact box or a tweet's
+    furniture and stays paragraphs; so does a short last line. Dropped lines
+    and pull-quotes are not neighbours: the judgement is made on what is kept.
+    """
+    kept = [item for item in body if item.kind in ("paragraph", "list")]
+    short = [item.kind == "paragraph" and _heading_shaped(item.text) for item in kept]
+    for n, item in enumerate(kept):
+        if short[n] and n + 1 < len(kept) and not short[n + 1] and (n == 0 or not short[n - 1]):
+            item.kind = "subheading"
+
+
+def _display_quote(text: str) -> bool:
+    """A quotation set in capitals on a line of its own: a pull-quote without the ` |` marker."""
+    if len(text) < 2 or text[0] not in '"\u201c' or text[-1] not in '"\u201d':
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) >= 4 and len(letters) >= 12 and all(c.isupper() for c in letters)
 
 
 def _boilerplate(text: str, rules: Rules) -> str | None:
@@ -339,26 +473,53 @@ def _teaser_line(text: str) -> bool:
 
 
 def _pullquote(text: str) -> tuple[str, str | None]:
-    quote = text[:-1].rstrip()
-    parts = _ATTRIBUTION_SEP.split(quote)
-    if len(parts) >= 2:
-        who = parts[-1].strip()
-        if who and len(who.split()) <= 6 and who[0].isupper() and who[-1] not in ".!?":
-            return quote[: quote.rfind(who)].rstrip(" -\u2013\u2014"), who
+    """The quote and its attribution from `quote - Name |`; a dash inside the quote stays in it."""
+    quote = text[:-1].strip()
+    separators = list(_ATTRIBUTION_SEP.finditer(quote))
+    if separators:
+        last = separators[-1]
+        said, who = quote[: last.start()].strip(), quote[last.end() :].strip()
+        if who and len(who.split()) <= 6 and who[0].isupper() and who[-1] not in ".!?" and _has_word(said):
+            return said, who
     return quote, None
 
 
-def _subheading(text: str) -> bool:
-    if len(text) > 80 or len(text.split()) > 10:
+def _has_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _heading_shaped(text: str) -> bool:
+    """Short, capitalised, no closing punctuation, and not a sentence cut off mid-way."""
+    if len(text) > 80:
+        return False
+    words = text.split()
+    if len(words) > 10 or not any(c.isalpha() for c in text):
         return False
     core = text.rstrip(_CLOSERS)
     if not core or core[-1] in _SENTENCE_END or text[0] in "([":
         return False
+    if len(words) > 1 and words[-1].lower() in _DANGLING:
+        return False
     return text[0].isupper() or text[0].isdigit() or text[0] in "'\"\u2018\u201c"
 
 
+def _sentence_like(text: str) -> bool:
+    """Whether a repeated line is substantial enough that repeating it can only be a copy."""
+    count = len(text.split())
+    if count >= LONG_REPEAT_WORDS:
+        return True
+    core = text.rstrip(_CLOSERS)
+    return count >= SHORT_REPEAT_WORDS and bool(core) and core[-1] in _FULL_STOP
+
+
 def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
-    """Mark repeats as dropped, in place. The first occurrence always stays."""
+    """Mark repeats as dropped, in place. The first occurrence always stays.
+
+    Exact repeats are found first, then near-duplicates among the rest; only
+    then is each exact repeat judged, so that a short repeated line is
+    dropped exactly when it sits next to its original or inside a run of
+    copied paragraphs, whichever kind of copy they are.
+    """
     key = textmatch.normalise
     seen: dict[tuple[bool, str], int] = {}
     for line, record in header.roles.items():
@@ -366,26 +527,25 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             seen.setdefault((False, key(header.headline)), line)
         elif record.role == "standfirst" and header.standfirst:
             seen.setdefault((False, key(header.standfirst)), line)
+    # Where each text was last seen (-1: in the header), to tell a repeat that follows the line it repeats.
+    latest: dict[tuple[bool, str], int] = dict.fromkeys(seen, -1)
+    previous: dict[int, int] = {}
     repeats: list[int] = []
     for idx, item in enumerate(body):
         if item.kind == "dropped":
             continue
-        slot = (item.kind == "pullquote", key(item.text + (item.attribution or "")))
+        slot = (item.kind == "pullquote", key(item.text + " | " + (item.attribution or "")))
         first = seen.get(slot)
         if first is None:
             seen[slot] = item.unit.line
         else:
             item.reason, item.duplicate_of = "duplicate", first
             repeats.append(idx)
-    for idx in repeats:
-        item = body[idx]
-        if len(item.text.split()) < SHORT_REPEAT_WORDS and item.kind != "pullquote" and not _in_run(body, idx):
-            item.reason = item.duplicate_of = None
-            continue
-        item.kind = "dropped"
+            previous[idx] = latest[slot]
+        latest[slot] = idx
     index = textmatch.ShingleIndex(rules.near_duplicate_threshold)
     for item in body:
-        if item.kind not in ("paragraph", "list"):
+        if item.kind not in ("paragraph", "list") or item.reason is not None:
             continue
         if len(item.text.split()) < textmatch.NEAR_DUPLICATE_MIN_WORDS:
             continue
@@ -395,34 +555,113 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
         else:
             index.add(item.unit.line, sig)
+    copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
+    copies.update(idx for idx in repeats if _sentence_like(body[idx].text))
+    for idx in repeats:
+        item = body[idx]
+        assert item.duplicate_of is not None
+        near = _next_to(body, previous[idx], idx)
+        if item.kind == "pullquote" or near or _in_copied_run(body, idx, copies):
+            item.kind = "dropped"
+        else:
+            item.reason = item.duplicate_of = None
 
 
-def _in_run(body: list[_Body], idx: int) -> bool:
-    """Whether a neighbouring unit (pull-quotes and boilerplate aside) is also a repeat."""
+def _next_to(body: list[_Body], original: int, idx: int) -> bool:
+    """Whether a repeat directly follows the same line, with only dropped lines or pull-quotes between them.
+
+    `original` is -1 for a repeat of the headline or standfirst. Anything
+    else kept between the two (even a short line such as a name in a list of
+    people) means the repeat may be structure and must stay. Pull-quotes sit
+    outside the flow of the text, so they do not separate it.
+    """
+    return all(b.kind in ("dropped", "pullquote") for b in body[original + 1 : idx])
+
+
+def _in_copied_run(body: list[_Body], idx: int, copies: set[int]) -> bool:
+    """Whether the run of consecutive repeats around `idx` holds a copied paragraph.
+
+    Pull-quotes and boilerplate inside a run do not break it: scrapers copy
+    the article's furniture along with its paragraphs.
+    """
+    if idx in copies:
+        return True
     for step in (-1, 1):
         j = idx + step
-        while 0 <= j < len(body) and (body[j].kind == "pullquote" or body[j].reason == "boilerplate"):
+        while 0 <= j < len(body):
+            other = body[j]
+            if other.kind == "pullquote" or other.reason == "boilerplate":
+                j += step
+                continue
+            if other.reason not in ("duplicate", "near_duplicate"):
+                break
+            if j in copies:
+                return True
             j += step
-        if 0 <= j < len(body) and body[j].reason in ("duplicate", "near_duplicate"):
-            return True
     return False
 
 
-def _dateline(body: list[_Body]) -> tuple[Dateline | None, list[_Body]]:
-    """Take a dateline ("LONDON (Reuters) - ") off the start of the first paragraph."""
-    for item in body:
-        if item.kind == "dropped":
-            continue
-        if item.kind != "paragraph":
-            return None, body
-        match = _DATELINE.match(item.text)
-        if not match or len(item.text) - match.end() < 20:
-            return None, body
-        place = match["place"].rstrip(" ,")
-        dateline = Dateline(place=place, agency=match["agency"], date=match["date"])
-        item.text = item.text[match.end() :]
-        return dateline, body
-    return None, body
+def _dateline_match(text: str) -> tuple[Dateline, int] | None:
+    """A dateline opening `text` and where the paragraph proper starts."""
+    match = _DATELINE.match(text)
+    if match is None:
+        match = _CITED_DATELINE.match(text)
+        if match is None or match["agency"].isdigit():
+            return None
+    if len(text) - match.end() < _DATELINE_MIN_REST:
+        return None
+    place = match["place"].rstrip(" ,")
+    if place.split()[0].rstrip(".,:") in _NOT_PLACES:
+        return None
+    groups = match.groupdict()
+    return Dateline(place=place, agency=groups["agency"], date=groups.get("date")), match.end()
+
+
+def _standalone_dateline(text: str) -> Dateline | None:
+    """A line that is only a dateline ("WASHINGTON, D.C. –"), its paragraph on the next line."""
+    match = _DATELINE_ONLY.match(text) or _CITED_DATELINE_ONLY.match(text)
+    if match is None or match["place"].split()[0].rstrip(".,:") in _NOT_PLACES:
+        return None
+    return Dateline(place=match["place"].rstrip(" ,"), agency=match["agency"], date=match["date"])
+
+
+def _dateline(body: list[_Body], header: _Header) -> Dateline | None:
+    """Take a dateline ("LONDON (Reuters) - ") off the start of the first paragraph.
+
+    A paragraph near the top that opens with a date instead ("December 29,
+    2016: ...") keeps its text and dates the article.
+    """
+    kept = [item for item in body if item.kind != "dropped"]
+    dateline = _take_dateline(kept)
+    _dated_opening([item for item in kept if item.kind != "dateline"], header)
+    return dateline
+
+
+def _take_dateline(kept: list[_Body]) -> Dateline | None:
+    if not kept or kept[0].kind != "paragraph":
+        return None
+    first = kept[0]
+    # A dateline on its own line needs its paragraph next; a pull-quote set beside it does not count.
+    following = [item for item in kept[1:] if item.kind != "pullquote"]
+    alone = _standalone_dateline(first.text)
+    if alone is not None and following and following[0].kind == "paragraph":
+        first.kind = "dateline"
+        return alone
+    if (found := _dateline_match(first.text)) is not None:
+        dateline, end = found
+        first.text = first.text[end:]
+        return dateline
+    return None
+
+
+def _dated_opening(kept: list[_Body], header: _Header) -> None:
+    """Date the article from a paragraph near the top that opens with a date ("December 29, 2016: ...")."""
+    if header.date is not None:
+        return
+    for item in kept[:DATED_OPENING_PARAGRAPHS]:
+        if item.kind == "paragraph" and (prefix := dates.date_prefix(item.text)) is not None:
+            header.date = prefix[0]
+            return
 
 
 def _blocks(body: list[_Body]) -> tuple[Block, ...]:
