@@ -17,6 +17,8 @@ Offline
     The browser is started with flags that stop it calling home (the machine has no network), each
     test gets a fresh context, and any request that is not for a file:// URL is aborted and recorded
     in `Reader.requests`, for the tests to assert that a built site needs nothing from elsewhere.
+    `open_reader(prefix)` opens a tab that may also load URLs under `prefix`, a server on the loopback
+    address started by the test; HTTP error responses are recorded in `Reader.failed` too.
     Playwright gives every launch a fresh, empty profile of its own; nothing in ~/.config is used.
 """
 
@@ -24,14 +26,24 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    Route,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PlaywrightError
 
 from newsarchive import cli
@@ -130,33 +142,36 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class Reader:
-    """A browser tab plus what it saw: every request URL, failed loads and script or console errors."""
+    """A browser tab plus what it saw: every request URL, failed loads, HTTP error responses and script or
+    console errors. Requests for anything outside `local` (file:// unless the tab was opened for a local
+    server) are refused."""
 
     page: Page
     requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    local: tuple[str, ...] = ("file://",)
 
     def open(self, path: Path) -> None:
         """Open a built file straight from disk, as a reader of an unzipped archive would."""
         self.page.goto(path.resolve().as_uri(), wait_until="load")
 
     def offsite_requests(self) -> list[str]:
-        return [url for url in self.requests if not url.startswith("file://")]
+        return [url for url in self.requests if not url.startswith(self.local)]
 
 
-@pytest.fixture
-def reader(chromium: Browser) -> Iterator[Reader]:
-    """A fresh context and tab for one test; anything not file:// is recorded, then refused."""
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900},
-        color_scheme="light",
-        reduced_motion="reduce",
-        locale="en-GB",
-        service_workers="block",
-    )
+def _open_reader(chromium: Browser, local: tuple[str, ...], **options: Any) -> tuple[BrowserContext, Reader]:
+    settings: dict[str, Any] = {
+        "viewport": {"width": 1280, "height": 900},
+        "color_scheme": "light",
+        "reduced_motion": "reduce",
+        "locale": "en-GB",
+        "service_workers": "block",
+    }
+    settings.update(options)
+    context = chromium.new_context(**settings)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
-    tab = Reader(page=context.new_page())
+    tab = Reader(page=context.new_page(), local=local)
 
     def on_request(request: Request) -> None:
         tab.requests.append(request.url)
@@ -164,9 +179,14 @@ def reader(chromium: Browser) -> Iterator[Reader]:
     def on_failed(request: Request) -> None:
         tab.failed.append(f"{request.url}: {request.failure}")
 
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            tab.failed.append(f"{response.url}: HTTP {response.status}")
+
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            tab.errors.append(f"console: {message.text}")
+            where = message.location.get("url", "")
+            tab.errors.append(f"console: {message.text}" + (f" ({where})" if where else ""))
 
     def on_page_error(error: PlaywrightError) -> None:
         tab.errors.append(f"page error: {error}")
@@ -176,10 +196,37 @@ def reader(chromium: Browser) -> Iterator[Reader]:
 
     context.on("request", on_request)
     context.on("requestfailed", on_failed)
+    context.on("response", on_response)
     tab.page.on("console", on_console)
     tab.page.on("pageerror", on_page_error)
-    context.route(lambda url: not url.startswith("file://"), refuse)
+    context.route(lambda url: not url.startswith(local), refuse)
+    return context, tab
+
+
+@pytest.fixture
+def reader(chromium: Browser) -> Iterator[Reader]:
+    """A fresh context and tab for one test; anything not file:// is recorded, then refused."""
+    context, tab = _open_reader(chromium, ("file://",))
     try:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def open_reader(chromium: Browser) -> Iterator[Callable[..., Reader]]:
+    """`open_reader(*local_prefixes, **context_options)`: a fresh tab that may load only URLs starting with one of
+    the prefixes (a local server's address), with context options such as viewport or color_scheme overridden.
+    Every tab opened is closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_one(*local: str, **options: Any) -> Reader:
+        context, tab = _open_reader(chromium, tuple(local) or ("file://",), **options)
+        contexts.append(context)
+        return tab
+
+    try:
+        yield open_one
+    finally:
+        for context in contexts:
+            context.close()
