@@ -1,21 +1,35 @@
 """The build, as a list of steps: discover, load, dedupe, enrich, render, write.
 
-Everything is gathered first, then rendered, then written, so nothing
-reaches the output folder unless the whole site could be made.
+Everything is gathered first, then rendered and written, so nothing reaches
+the output folder unless the whole site could be made. When nothing the site
+is made from has changed since the last build (the article files, the
+config, the templates, newsarchive itself), the build says so and stops.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import dedupe, load, render, search, write
+from . import __version__, urls
+from .cache import FILE as CACHE_FILE
+from .cache import LoadCache, loader_key
 from .config import Config
-from .enrich import Site, enrich
+from .discover import Source, discover, signature_of
 from .errors import ContentError, UsageError
 from .model import Notice
-from .parse import Rules
+from .parallel import default_jobs
+
+if TYPE_CHECKING:
+    from .load import Loaded
+
+STAMP = "build.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +43,9 @@ class Report:
     warnings: tuple[Notice, ...]
     skipped: tuple[Notice, ...] = field(default=())
     seconds: float = 0.0
+    written: int = 0
+    kept: int = 0
+    up_to_date: bool = False
 
 
 def check_output(config: Config) -> None:
@@ -48,40 +65,147 @@ def check_output(config: Config) -> None:
         raise UsageError(f"{config.output}: refusing to build into this folder: {reason}; choose another --output")
 
 
-def build(config: Config, keep_going: bool = False) -> Report:
+def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> Report:
     started = time.perf_counter()
     check_output(config)
-    sources, problems = load.discover(config.content, config.ignore)
+    sources, problems = discover(config.content, config.ignore)
+    cache_folder = config.cache if use_cache else None
+    stamp = _stamp(config, sources, keep_going) if cache_folder else None
+    if cache_folder and stamp and (previous := _up_to_date(cache_folder, config.output, stamp)):
+        return replace(previous, seconds=time.perf_counter() - started)
+
+    from . import load
+    from .parse import Rules
+
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
-    loaded, failed = load.load_all(sources, rules, config.max_file_bytes)
+    jobs = config.jobs or default_jobs()
+    cache = LoadCache(cache_folder, loader_key(_loader_settings(config)))
+    loaded, failed = load.load_all(sources, rules, config.max_file_bytes, jobs=jobs, cache=cache)
     problems += failed
     if problems and (not keep_going or not sources):
+        _save_cache(cache)
         raise ContentError(problems)
+
+    from . import dedupe, render, write
+    from .enrich import enrich
+
     published = [item for item in loaded if not item.article.draft]
-    stories = dedupe.across(published)
-    site = enrich(stories, config)
-    files = render.render_site(site)
-    finish = (lambda folder: search.index_site(folder, config.language)) if config.search else None
-    write.write_site(config.output, files, finish)
-    return _report(site, loaded, files, problems, time.perf_counter() - started)
+    site = enrich(dedupe.across(published), config)
+    written = write.write_site(
+        config.output, render.render_site(site, jobs), _indexer(config) if config.search else None
+    )
+    _save_cache(cache)
+    report = Report(
+        articles=len(site.entries),
+        pages=sum(1 for p in written.paths if p.endswith(".html")),
+        files=len(written.paths),
+        dropped=_dropped(loaded),
+        copies=tuple((e.rel, e.copies) for e in site.entries if e.copies),
+        drafts=sum(1 for item in loaded if item.article.draft),
+        warnings=tuple(w for item in loaded for w in item.article.warnings),
+        skipped=tuple(problems),
+        seconds=time.perf_counter() - started,
+        written=written.written,
+        kept=written.kept,
+    )
+    if cache_folder and stamp:
+        _save_stamp(cache_folder, config.output, stamp, report)
+    return report
 
 
-def _report(
-    site: Site, loaded: list[load.Loaded], files: dict[str, bytes], skipped: list[Notice], seconds: float
-) -> Report:
+def _loader_settings(config: Config) -> tuple[object, ...]:
+    return config.boilerplate, config.near_duplicate_threshold, config.max_file_bytes
+
+
+def _indexer(config: Config) -> Callable[[Path], str]:
+    from . import search
+
+    def index(folder: Path) -> str:
+        search.index_site(folder, config.language)
+        return urls.SEARCH_BUNDLE
+
+    return index
+
+
+def _dropped(loaded: list[Loaded]) -> dict[str, int]:
     dropped: dict[str, int] = {}
     for item in loaded:
         for record in item.article.lines:
             if record.reason:
                 dropped[record.reason] = dropped.get(record.reason, 0) + 1
-    return Report(
-        articles=len(site.entries),
-        pages=sum(1 for p in files if p.endswith(".html")),
-        files=len(files),
-        dropped=dropped,
-        copies=tuple((e.rel, e.copies) for e in site.entries if e.copies),
-        drafts=sum(1 for item in loaded if item.article.draft),
-        warnings=tuple(w for item in loaded for w in item.article.warnings),
-        skipped=tuple(skipped),
-        seconds=seconds,
+    return dropped
+
+
+def _save_cache(cache: LoadCache) -> None:
+    data = cache.dump()
+    if data is not None and cache.folder is not None:
+        from .write import replace_file
+
+        replace_file(cache.folder / CACHE_FILE, data)
+
+
+# -- knowing when there is nothing to do -----------------------------------------------------------
+
+
+def _files_signature(folder: Path) -> list[tuple[str, int, int]]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (p.relative_to(folder).as_posix(), s.st_size, s.st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file() and (s := p.stat())
     )
+
+
+def _stamp(config: Config, sources: list[Source], keep_going: bool) -> str:
+    """A digest of everything the site is made from, read from file metadata only."""
+    from .theme import default_theme
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((__version__, config, keep_going, loader_key(_loader_settings(config)))).encode())
+    for folder in (config.templates, default_theme()):
+        h.update(repr(_files_signature(folder)).encode())
+    for source in sources:
+        h.update(repr((source.display, str(source.sidecar), signature_of(source))).encode())
+    return h.hexdigest()
+
+
+def _output_identity(output: Path) -> list[int] | None:
+    try:
+        stat = output.stat()
+    except OSError:
+        return None
+    return [stat.st_ino, stat.st_mtime_ns]
+
+
+def _up_to_date(cache_folder: Path, output: Path, stamp: str) -> Report | None:
+    try:
+        saved = json.loads((cache_folder / STAMP).read_text(encoding="utf-8"))
+        if saved["stamp"] != stamp or saved["output"] != _output_identity(output):
+            return None
+        data = saved["report"]
+        notices = {k: tuple(Notice(**n) for n in data[k]) for k in ("warnings", "skipped")}
+        copies = tuple((rel, tuple(c)) for rel, c in data["copies"])
+        return Report(**{**data, **notices, "copies": copies, "written": 0, "up_to_date": True})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _save_stamp(cache_folder: Path, output: Path, stamp: str, report: Report) -> None:
+    from .write import replace_file
+
+    record = {"stamp": stamp, "output": _output_identity(output), "report": asdict(report)}
+    replace_file(cache_folder / STAMP, json.dumps(record).encode("utf-8"))
+
+
+def clean(config: Config) -> list[Path]:
+    """Remove the build cache and the built site (with the same care as a build). Returns what was removed."""
+    check_output(config)
+    from .write import staging_folder
+
+    removed = []
+    for path in (config.cache, config.output, staging_folder(config.output)):
+        if path is not None and path.is_dir():
+            shutil.rmtree(path)
+            removed.append(path)
+    return removed

@@ -12,14 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import Report, build
+from .build import Report, build, clean
 from .config import CONFIG_FILE, load_config
-from .errors import ContentError, UsageError
-from .load import SIDECAR_SUFFIXES, load, read_text, source_for
-from .parse import Rules
-from .search import SearchUnavailable
-from .show import as_json, as_text
-from .write import WriteError
+from .discover import SIDECAR_SUFFIXES, source_for
+from .errors import ContentError, SearchUnavailable, UsageError, WriteError
 
 EXAMPLES = """\
 examples:
@@ -28,6 +24,8 @@ examples:
   newsarchive build --keep-going             publish what parses, list what did not
   newsarchive show content/story.txt         see how one file was read
   newsarchive show --json content/*.txt      the loader's record, one JSON object per line
+  newsarchive build --jobs 1 --no-cache      one process, everything parsed afresh
+  newsarchive clean                          remove the built site and the build cache
 """
 
 
@@ -63,7 +61,19 @@ def _parser() -> argparse.ArgumentParser:
         help="publish every article that parses and list the files skipped (still exits 1 if any were)",
     )
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster builds)")
+    b.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    b.add_argument("--no-cache", action="store_true", help="parse every file afresh and ignore the last build")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    c = commands.add_parser(
+        "clean",
+        help="remove the built site and the build cache",
+        description="Remove the output folder and the build cache, so the next build starts afresh.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    c.add_argument("--output", type=Path, metavar="DIR", help="the built site (default: site/)")
+    c.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
 
     s = commands.add_parser(
         "show",
@@ -90,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "clean":
+            return _clean(args)
         return _show(args)
     except UsageError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
@@ -114,8 +126,11 @@ def _build(args: argparse.Namespace) -> int:
         content=args.content,
         output=args.output,
         search=False if args.no_search else None,
+        jobs=args.jobs,
     )
-    report = build(config, keep_going=args.keep_going)
+    if args.jobs is not None and args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
+    report = build(config, keep_going=args.keep_going, use_cache=not args.no_cache)
     for notice in report.skipped:
         print(f"skipped: {notice}", file=sys.stderr)
     if not args.quiet:
@@ -135,12 +150,26 @@ def _summary(report: Report, output: Path) -> str:
     ]
     if report.skipped:
         parts.append(f"{len(report.skipped)} files skipped")
+    if report.up_to_date:
+        return f"{output}/ is up to date: " + ", ".join(parts) + f" (checked in {report.seconds:.2f}s)"
+    parts.append(f"{report.written} files written, {report.kept} unchanged")
     lines = [f"built {output}/: " + ", ".join(parts) + f" in {report.seconds:.2f}s"]
     lines += [f"  {rel} also filed as {', '.join(copies)}" for rel, copies in report.copies]
     return "\n".join(lines)
 
 
+def _clean(args: argparse.Namespace) -> int:
+    config = load_config(_config_path(args.config), output=args.output)
+    removed = clean(config)
+    print("removed " + ", ".join(f"{p}/" for p in removed) if removed else "nothing to remove")
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
+    from .load import load, read_text
+    from .parse import Rules
+    from .show import as_json, as_text
+
     config = load_config(_config_path(args.config))
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     status = 0

@@ -52,6 +52,11 @@ class Config:
     templates: Path = field(
         default=Path("templates"), metadata={"doc": "Folder of templates that override the default theme by name."}
     )
+    cache: Path | None = field(
+        default=None,
+        metadata={"doc": "Folder for the build cache (default: .SITE.cache beside the output folder)."},
+    )
+    jobs: int = field(default=0, metadata={"doc": "Worker processes for parsing and rendering; 0 means one per core."})
 
 
 CONFIG_FILE = "newsarchive.yaml"
@@ -73,10 +78,14 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
     # Folders named in a config file, and the default ones, are found beside that file.
     for key in ("content", "output", "templates"):
         values[key] = base / values.get(key, getattr(Config(), key))
+    if "cache" in values:
+        values["cache"] = base / values["cache"]
     for key, value in overrides.items():
         if value is not None and key in known:
             values[key] = Path(value) if isinstance(value, str | Path) else value
     config = Config(**values)
+    if config.cache is None:
+        config = replace(config, cache=config.output.parent / f".{config.output.name}.cache")
     if not config.site_url.endswith("/"):
         config = replace(config, site_url=config.site_url + "/")
     return config
@@ -128,8 +137,9 @@ def _check(key: str, value: Any) -> Any:
     if value is None:
         raise ValueError(f"expected a value like {default!r}")
     if isinstance(default, int) and not isinstance(default, bool):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"expected a whole number of at least 1, got {value!r}")
+        least = 0 if key == "jobs" else 1
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise ValueError(f"expected a whole number of at least {least}, got {value!r}")
         return value
     if isinstance(default, float):
         if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:

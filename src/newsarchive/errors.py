@@ -25,3 +25,11 @@ class ContentError(Exception):
 
 class UsageError(Exception):
     """A mistake in how newsarchive was invoked or configured (exit status 2)."""
+
+
+class WriteError(Exception):
+    """The site could not be written; the previous site is untouched."""
+
+
+class SearchUnavailable(Exception):
+    """The search index could not be built; the previous site is untouched."""

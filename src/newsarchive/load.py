@@ -4,35 +4,32 @@ This is the only stage that reads content from disk. It walks the content
 folder in a sorted, deterministic order, pairs each `NAME.txt` with a sidecar
 `NAME.yaml` when there is one, decodes, and hands text to the pure parser.
 Problems are collected, never raised one by one.
+
+Parsing is the costly part, so it is done at most once per file content: a
+`LoadCache` keeps each file's record under the hash of its bytes (and its
+sidecar's), and files whose size and modification time have not changed are
+not even read. Files that must be parsed are shared out among worker
+processes.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import os
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import parallel
+from .cache import LoadCache, Result
 from .decode import decode
+from .discover import SIDECAR_SUFFIXES, Signature, Source, discover, signature_of, source_for
 from .errors import ContentError
 from .frontmatter import Meta, parse_yaml
 from .model import Article, Notice
 from .parse import Rules, parse_article
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
-SIDECAR_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    path: Path
-    rel: str
-    sidecar: Path | None = None
-
-    @property
-    def display(self) -> str:
-        return str(self.path)
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,67 +38,115 @@ class Loaded:
     article: Article
 
 
-def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], list[Notice]]:
-    """Every article file under `content`, sorted by relative path."""
-    if not content.is_dir():
-        return [], [Notice(str(content), 0, "content folder not found; pass --content DIR or create it")]
-    root = content.resolve()
-    patterns = tuple(ignore)
-    found: list[Source] = []
-    problems: list[Notice] = []
-    for folder, dirs, files in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or any(fnmatch.fnmatch(name, p) for p in patterns):
-                continue
-            path = Path(folder, name)
-            if path.suffix.lower() not in ARTICLE_SUFFIXES:
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                problems.append(Notice(str(path), 0, "symlink points outside the content folder; not followed"))
-                continue
-            found.append(replace(source_for(path), rel=path.relative_to(content).as_posix()))
-    found.sort(key=lambda s: s.rel)
-    return found, problems
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ContentError.at(str(path), 0, f"cannot read {what}: {exc.strerror}") from None
 
 
 def read_text(source: Source, max_bytes: int) -> str:
     """The decoded text of one article file. Raises ContentError."""
-    try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        raise ContentError.at(source.display, 0, f"cannot read file: {exc.strerror}") from None
-    return decode(source.display, data, max_bytes)
+    return decode(source.display, _read(source.path, "file"), max_bytes)
+
+
+def _parse(source: Source, data: bytes, sidecar_data: bytes | None, rules: Rules, max_bytes: int) -> Article:
+    sidecar: Meta | None = None
+    if source.sidecar is not None and sidecar_data is not None:
+        name = str(source.sidecar)
+        sidecar = parse_yaml(name, decode(name, sidecar_data, max_bytes))
+    return parse_article(source.display, decode(source.display, data, max_bytes), sidecar=sidecar, rules=rules)
 
 
 def load(source: Source, rules: Rules, max_bytes: int) -> Article:
     """Read, decode and parse one source. Raises ContentError."""
-    sidecar = _sidecar(source, max_bytes) if source.sidecar else None
-    return parse_article(source.display, read_text(source, max_bytes), sidecar=sidecar, rules=rules)
+    data = _read(source.path, "file")
+    sidecar = _read(source.sidecar, "sidecar") if source.sidecar else None
+    return _parse(source, data, sidecar, rules, max_bytes)
 
 
-def source_for(path: Path) -> Source:
-    """A Source for a file named on the command line."""
-    sidecar = next((s for s in (path.with_suffix(x) for x in SIDECAR_SUFFIXES) if s.is_file()), None)
-    return Source(path, path.as_posix(), sidecar)
+def _digest(data: bytes, sidecar: bytes | None) -> str:
+    h = hashlib.blake2b(data, digest_size=20)
+    if sidecar is not None:
+        h.update(b"\x00sidecar\x00" + sidecar)
+    return h.hexdigest()
 
 
-def _sidecar(source: Source, max_bytes: int) -> Meta:
-    assert source.sidecar is not None
-    name = str(source.sidecar)
+# Set in the parent before worker processes start, so that forked workers share them without pickling.
+_WORK: tuple[Rules, int] | None = None
+
+
+def _load_one(task: tuple[Source, str | None]) -> tuple[str, Result | None]:
+    """Read and hash one file; parse it unless its content is the one the cache holds for it."""
+    assert _WORK is not None
+    rules, max_bytes = _WORK
+    source, cached_digest = task
     try:
-        data = source.sidecar.read_bytes()
-    except OSError as exc:
-        raise ContentError.at(name, 0, f"cannot read sidecar: {exc.strerror}") from None
-    return parse_yaml(name, decode(name, data, max_bytes))
+        data = _read(source.path, "file")
+        sidecar = _read(source.sidecar, "sidecar") if source.sidecar else None
+    except ContentError as exc:
+        return "", exc.notices
+    digest = _digest(data, sidecar)
+    if digest == cached_digest:
+        return digest, None
+    try:
+        return digest, _parse(source, data, sidecar, rules, max_bytes)
+    except ContentError as exc:
+        return digest, exc.notices
 
 
-def load_all(sources: Iterable[Source], rules: Rules, max_bytes: int) -> tuple[list[Loaded], list[Notice]]:
+def _run(tasks: Sequence[tuple[Source, str | None]], jobs: int) -> list[tuple[str, Result | None]]:
+    if len(tasks) < PARALLEL_FROM:
+        jobs = 1
+    return list(parallel.map_ordered(_load_one, tasks, jobs, chunksize=max(16, len(tasks) // (jobs * 8))))
+
+
+def load_all(
+    sources: Iterable[Source],
+    rules: Rules,
+    max_bytes: int,
+    *,
+    jobs: int = 1,
+    cache: LoadCache | None = None,
+) -> tuple[list[Loaded], list[Notice]]:
+    """Load every source, from the cache where its content is unchanged, in parallel where not."""
+    global _WORK
+    sources = list(sources)
+    cache = cache or LoadCache(None, "")
+    results: dict[str, Result] = {}
+    signatures: dict[str, Signature | None] = {}
+    pending: list[tuple[Source, str | None]] = []
+    for source in sources:
+        key = source.display
+        signature = signatures[key] = signature_of(source)
+        hit = cache.get(key, signature)
+        if hit is None:
+            pending.append((source, cache.digest(key)))
+        else:
+            results[key] = hit
+    _WORK = (rules, max_bytes)
+    try:
+        outcomes = _run(pending, jobs)
+    finally:
+        _WORK = None
+    for (source, _), (digest, result) in zip(pending, outcomes, strict=True):
+        key = source.display
+        if result is None:  # unchanged content under a new modification time
+            result = cache.get(key, None, digest)
+            assert result is not None
+        results[key] = result
+        if digest:
+            cache.put(key, signatures[key], digest, result)
+    cache.keep_only(results)
     loaded: list[Loaded] = []
     problems: list[Notice] = []
     for source in sources:
-        try:
-            loaded.append(Loaded(source, load(source, rules, max_bytes)))
-        except ContentError as exc:
-            problems.extend(exc.notices)
+        result = results[source.display]
+        if isinstance(result, Article):
+            loaded.append(Loaded(source, result))
+        else:
+            problems.extend(result)
     return loaded, problems
+
+
+__all__ = ["SIDECAR_SUFFIXES", "Loaded", "Source", "discover", "load", "load_all", "read_text", "source_for"]

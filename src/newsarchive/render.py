@@ -14,7 +14,6 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -23,23 +22,16 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import Markup
 
-from . import cite, urls
+from . import cite, parallel, urls
 from .enrich import Entry, Site
 from .feeds import FeedInfo, Item, feed_files
+from .theme import default_theme
 
 MONTHS = "January February March April May June July August September October November December".split()
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUMMARY_WORDS = 45
 SITEMAP_LIMIT = 50_000
 K = TypeVar("K")
-
-
-def default_theme() -> Path:
-    """The default templates: inside the installed package, or top-level `templates/` in a checkout."""
-    packaged = Path(str(resources.files("newsarchive"))) / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def environment(site_templates: Path | None) -> jinja2.Environment:
@@ -603,32 +595,49 @@ def _static(site: Site) -> dict[str, bytes]:
     return files
 
 
-class PathCollision(Exception):
-    pass
+# The site being rendered, set before worker processes fork so that they inherit it.
+_SITE: Site | None = None
+_RENDERER: Renderer | None = None
+ARTICLES_PER_TASK = 200
 
 
-def render_site(site: Site) -> dict[str, bytes]:
-    """Every output file of the site, by output path. Two pages claiming one path is an error."""
-    renderer = Renderer(site)
-    files: dict[str, bytes] = {}
+def _task(task: tuple[str, int, int]) -> list[tuple[str, bytes]]:
+    """Render one share of the site: a range of article pages, or one group of other pages."""
+    global _RENDERER
+    assert _SITE is not None
+    if _RENDERER is None or _RENDERER.site is not _SITE:
+        _RENDERER = Renderer(_SITE)
+    renderer = _RENDERER
+    kind, start, stop = task
+    if kind == "articles":
+        return [renderer.article_page(i) for i in range(start, stop)]
+    if kind == "lists":
+        return [*renderer.home_pages(), *renderer.archive_pages(), *renderer.topic_pages()]
+    return [renderer.search_page(), renderer.not_found(), *renderer.feeds().items()]
 
-    def add(path: str, data: bytes) -> None:
-        if path in files:
-            raise PathCollision(f"two pages would be written to {path}")
-        files[path] = data
 
-    for index in range(len(site.entries)):
-        add(*renderer.article_page(index))
-    for generated in (renderer.home_pages(), renderer.archive_pages(), renderer.topic_pages()):
-        for path, data in generated:
-            add(path, data)
-    add(*renderer.search_page())
-    add(*renderer.not_found())
-    for path, data in renderer.feeds().items():
-        add(path, data)
-    for path, data in sitemaps(site, list(files)).items():
-        add(path, data)
-    add(urls.ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n".encode())
-    for path, data in _static(site).items():
-        files[path] = data
-    return files
+def _forget_renderer() -> None:
+    global _RENDERER
+    _RENDERER = None
+
+
+def render_site(site: Site, jobs: int = 1) -> Iterator[tuple[str, bytes]]:
+    """Every output file of the site, as (output path, bytes), rendered by `jobs` processes."""
+    global _SITE
+    count = len(site.entries)
+    tasks = [("articles", i, min(i + ARTICLES_PER_TASK, count)) for i in range(0, count, ARTICLES_PER_TASK)]
+    tasks += [("lists", 0, 0), ("other", 0, 0)]
+    html: list[str] = []
+    _SITE = site
+    try:
+        for batch in parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1):
+            for path, data in batch:
+                if path.endswith(".html"):
+                    html.append(path)
+                yield path, data
+    finally:
+        _SITE = None
+        _forget_renderer()
+    yield from sitemaps(site, html).items()
+    yield urls.ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n".encode()
+    yield from _static(site).items()

@@ -22,12 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
+from .errors import SearchUnavailable
 
 _MAGIC = b"pagefind_dcd"
-
-
-class SearchUnavailable(Exception):
-    """Pagefind is not installed or failed; the site cannot be given search."""
 
 
 def index_site(folder: Path, language: str) -> int:

@@ -13,18 +13,15 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .errors import UsageError
+from .errors import UsageError, WriteError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-class WriteError(Exception):
-    """The site could not be written; the previous site is untouched."""
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -42,28 +39,88 @@ def staging_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.building"
 
 
-def write_site(output: Path, files: Mapping[str, bytes], finish: Callable[[Path], object] | None = None) -> None:
-    """Write `files` into a staging folder, let `finish` add to it (the search index), then swap it in."""
-    unsafe = sorted(p for p in files if not urls.is_safe(p))
-    if unsafe:
-        raise UsageError(f"refusing to write outside the output folder: {unsafe[0]!r}")
+@dataclass(slots=True)
+class Written:
+    """What a write did: files written anew, and files kept (unchanged, with their old modification time)."""
+
+    written: int = 0
+    kept: int = 0
+    paths: list[str] = field(default_factory=list)
+
+
+def _same(old: Path, data: bytes) -> bool:
+    try:
+        return old.stat().st_size == len(data) and old.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _place(target: Path, old: Path, data: bytes, done: Written) -> None:
+    """Write one file into the staging folder, or link the old file there when its bytes are the same."""
+    if _same(old, data):
+        try:
+            os.link(old, target)
+            done.kept += 1
+            return
+        except OSError:
+            pass
+    target.write_bytes(data)
+    done.written += 1
+
+
+def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> None:
+    """Swap files another tool wrote into the staging folder for the old ones where they are identical."""
+    for path in sorted((staging / folder).rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(staging).as_posix()
+            old = output / rel
+            done.paths.append(rel)
+            data = path.read_bytes()
+            if _same(old, data):
+                path.unlink()
+                os.link(old, path)
+                done.kept += 1
+            else:
+                done.written += 1
+
+
+def write_site(
+    output: Path,
+    files: Iterable[tuple[str, bytes]],
+    finish: Callable[[Path], str | None] | None = None,
+) -> Written:
+    """Write `files` into a staging folder, let `finish` add to it (the search index), then swap it in.
+
+    Files are written as they come, so the whole site never has to sit in memory. A file whose bytes
+    equal the current site's is linked rather than rewritten, so it keeps its modification time and
+    rsync or a CDN sees no change. Two files claiming one path, or a path leaving the output folder,
+    stop the build before anything is swapped in.
+    """
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output}: output path exists and is not a folder")
     staging = staging_folder(output)
+    done = Written()
+    seen: set[str] = set()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir()
         made: set[Path] = set()
-        for rel in sorted(files):
+        for rel, data in files:
+            if not urls.is_safe(rel):
+                raise UsageError(f"refusing to write outside the output folder: {rel!r}")
+            if rel in seen:
+                raise UsageError(f"two pages would be written to {rel}; nothing was published")
+            seen.add(rel)
             target = staging / rel
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(files[rel])
-        if finish is not None:
-            finish(staging)
+            _place(target, output / rel, data, done)
+        done.paths.extend(seen)
+        if finish is not None and (added := finish(staging)):
+            _keep_unchanged(staging, output, added, done)
         _swap(staging, output)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -71,6 +128,15 @@ def write_site(output: Path, files: Mapping[str, bytes], finish: Callable[[Path]
             raise
         where = exc.filename or output
         raise WriteError(f"{where}: cannot write the site ({exc.strerror}); the previous site is unchanged") from None
+    return done
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace one file atomically (the build cache): readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def _swap(staging: Path, output: Path) -> None:

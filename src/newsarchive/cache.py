@@ -1,0 +1,104 @@
+"""The build cache: what a previous build learned, kept so the next one can skip work.
+
+`LoadCache` maps each article file to the parsed record of its content. An
+entry is used only when the file's bytes (and its sidecar's) hash to the
+same digest, or, without reading the file, when its size and modification
+time are unchanged. The whole cache is tied to a key made of newsarchive's
+version, the loader's own source code and the loader settings, so a new
+loader or a changed setting starts afresh. A cache file that cannot be read
+or belongs to another key is ignored and rebuilt: the cache can make a build
+faster, never different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Container
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .discover import Signature
+from .model import Article, Notice
+
+Result = Article | tuple[Notice, ...]
+
+_LOADER_MODULES = (
+    "decode",
+    "frontmatter",
+    "parse",
+    "markdown",
+    "dates",
+    "textmatch",
+    "model",
+    "discover",
+    "load",
+    "cache",
+)
+FILE = "articles.pickle"
+
+
+def loader_key(settings: object) -> str:
+    """A key that changes whenever the loader's code, version or settings change."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    here = Path(__file__).parent
+    for name in _LOADER_MODULES:
+        h.update((here / f"{name}.py").read_bytes())
+    h.update(repr(settings).encode())
+    return h.hexdigest()
+
+
+class LoadCache:
+    def __init__(self, folder: Path | None, key: str) -> None:
+        self.folder = folder
+        self.key = key
+        self.entries: dict[str, tuple[Signature | None, str, Result]] = {}
+        self.changed = False
+        if folder is not None:
+            self.entries = self._read(folder / FILE, key)
+
+    @staticmethod
+    def _read(path: Path, key: str) -> dict[str, tuple[Signature | None, str, Result]]:
+        try:
+            with path.open("rb") as handle:
+                stored: Any = pickle.load(handle)
+        except Exception:  # missing, truncated or corrupt: start afresh
+            return {}
+        if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("entries"), dict):
+            return {}
+        entries: dict[str, tuple[Signature | None, str, Result]] = stored["entries"]
+        return entries
+
+    def get(self, name: str, signature: Signature | None, digest: str | None = None) -> Result | None:
+        """The cached result for `name` if its signature (or, when given, its digest) still matches."""
+        entry = self.entries.get(name)
+        if entry is None:
+            return None
+        if digest is not None:
+            return entry[2] if entry[1] == digest else None
+        return entry[2] if signature is not None and entry[0] == signature else None
+
+    def digest(self, name: str) -> str | None:
+        entry = self.entries.get(name)
+        return entry[1] if entry else None
+
+    def put(self, name: str, signature: Signature | None, digest: str, result: Result) -> None:
+        old = self.entries.get(name)
+        if old is None or old[0] != signature or old[1] != digest:
+            self.entries[name] = (signature, digest, result)
+            self.changed = True
+
+    def keep_only(self, names: Container[str]) -> None:
+        """Forget files that are gone."""
+        stale = [n for n in self.entries if n not in names]
+        for name in stale:
+            del self.entries[name]
+        self.changed = self.changed or bool(stale)
+
+    def dump(self) -> bytes | None:
+        """The cache file's new content, or None when nothing changed."""
+        if self.folder is None or not self.changed:
+            return None
+        return pickle.dumps({"key": self.key, "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)

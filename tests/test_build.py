@@ -1,0 +1,179 @@
+"""The build's speed machinery must never change what is built: cache, up-to-date check, kept files, workers."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from newsarchive import load as load_module
+from newsarchive.build import build, clean
+from newsarchive.config import Config, load_config
+
+
+def _article(n: int, words: str = "") -> str:
+    day = 1 + n % 28
+    return (
+        f"---\ndate: 2020-{1 + n % 12:02d}-{day:02d}\ntags: [topic{n % 5}]\n---\n"
+        f"Headline number {n} about harbour {n % 7}\n\n"
+        f"Paragraph one of story {n} tells of the harbour and the ferry {words}.\n\n"
+        f"Paragraph two of story {n} adds the council vote and the river wall.\n"
+    )
+
+
+def _config(tmp_path: Path, **extra: object) -> Config:
+    base = load_config(None, content=tmp_path / "content", output=tmp_path / "site")
+    values = {"search": False, "templates": tmp_path / "templates", "jobs": 1, **extra}
+    return Config(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, **values})
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _write(folder: Path, files: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = load_module.parse_article
+
+    def counting(path: str, text: str, **kwargs: object) -> object:
+        calls.append(path)
+        return real(path, text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_module, "parse_article", counting)
+    return calls
+
+
+def test_second_build_is_up_to_date_and_parses_nothing(tmp_path: Path, parse_calls: list[str]) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(6)})
+    config = _config(tmp_path)
+    first = build(config)
+    assert len(parse_calls) == 6 and not first.up_to_date
+    before = _tree(config.output)
+    second = build(config)
+    assert second.up_to_date and second.articles == first.articles and second.pages == first.pages
+    assert len(parse_calls) == 6, "an up-to-date build parses nothing"
+    assert _tree(config.output) == before
+
+
+def test_touched_file_is_read_but_not_parsed_and_every_page_is_kept(tmp_path: Path, parse_calls: list[str]) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(6)})
+    config = _config(tmp_path)
+    build(config)
+    index = config.output / "index.html"
+    inode, mtime = index.stat().st_ino, index.stat().st_mtime_ns
+    os.utime(tmp_path / "content" / "a3.txt", ns=(1, 1))
+    report = build(config)
+    assert not report.up_to_date
+    assert len(parse_calls) == 6, "same bytes under a new time: taken from the cache"
+    assert report.written == 0 and report.kept == report.files
+    assert (index.stat().st_ino, index.stat().st_mtime_ns) == (inode, mtime), "unchanged files keep their time"
+
+
+def test_editing_one_article_reparses_only_it_and_rewrites_only_what_changed(
+    tmp_path: Path, parse_calls: list[str]
+) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(12)})
+    config = _config(tmp_path)
+    build(config)
+    parse_calls.clear()
+    _write(tmp_path / "content", {"a4.txt": _article(4, "and a new pier")})
+    report = build(config)
+    assert parse_calls == [str(tmp_path / "content" / "a4.txt")]
+    assert 0 < report.written < report.files
+    assert "and a new pier" in next((config.output).rglob("headline-number-4-*/index.html")).read_text("utf-8")
+
+
+def test_incremental_builds_equal_clean_builds_through_random_changes(tmp_path: Path) -> None:
+    """Random edits, additions, deletions, renames and template changes: each cached build equals a clean one."""
+    rng = random.Random(7)
+    content = tmp_path / "content"
+    _write(content, {f"a{n}.txt": _article(n) for n in range(15)})
+    templates = tmp_path / "templates"
+    config = _config(tmp_path)
+    fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(config)
+    next_id = 100
+    actions = ["edit", "add", "delete", "rename", "template", "sidecar"] * 2
+    rng.shuffle(actions)
+    for step, action in enumerate(actions):
+        names = sorted(p.name for p in content.iterdir())
+        if action == "edit":
+            _write(content, {rng.choice(names): _article(rng.randrange(50), f"edit {step}")})
+        elif action == "add":
+            _write(content, {f"new{next_id}.txt": _article(next_id)})
+            next_id += 1
+        elif action == "delete" and len(names) > 3:
+            (content / rng.choice(names)).unlink()
+        elif action == "rename":
+            old = rng.choice(names)
+            (content / old).rename(content / f"renamed{step}-{old}")
+        elif action == "template":
+            _write(
+                templates,
+                {
+                    "body.html": f'<div class="v{step}">{{% for b in blocks %}}<p>{{{{ b.text }}}}</p>{{% endfor %}}</div>\n'
+                },
+            )
+        else:
+            name = rng.choice([n for n in names if n.endswith(".txt")])
+            _write(content, {name.removesuffix(".txt") + ".yaml": f"slug: moved-{step}\n"})
+        build(config)
+        clean(fresh)
+        build(fresh, use_cache=False)
+        assert _tree(config.output) == _tree(fresh.output), f"step {step}: {action}"
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, parse_calls: list[str]) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(4)})
+    config = _config(tmp_path)
+    build(config)
+    expected = _tree(config.output)
+    assert config.cache is not None
+    for cached in config.cache.iterdir():
+        cached.write_bytes(b"\x80\x05 not a pickle at all")
+    parse_calls.clear()
+    report = build(config)
+    assert not report.up_to_date and len(parse_calls) == 4
+    assert _tree(config.output) == expected
+    parse_calls.clear()
+    assert build(config).up_to_date and not parse_calls
+
+
+def test_no_cache_parses_everything_and_matches(tmp_path: Path, parse_calls: list[str]) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(4)})
+    config = _config(tmp_path)
+    build(config)
+    expected = _tree(config.output)
+    parse_calls.clear()
+    report = build(config, use_cache=False)
+    assert len(parse_calls) == 4 and not report.up_to_date
+    assert _tree(config.output) == expected
+
+
+def test_worker_processes_build_the_same_site(tmp_path: Path) -> None:
+    _write(tmp_path / "content", {f"a{n:03d}.txt": _article(n, f"word{n}") for n in range(260)})
+    serial = _config(tmp_path, output=tmp_path / "serial", jobs=1)
+    workers = _config(tmp_path, output=tmp_path / "workers", jobs=2)
+    build(serial, use_cache=False)
+    build(workers, use_cache=False)
+    assert _tree(serial.output) == _tree(workers.output)
+
+
+def test_clean_removes_the_site_and_the_cache_only(tmp_path: Path, cli: object) -> None:
+    _write(tmp_path / "content", {"a1.txt": _article(1)})
+    config = _config(tmp_path)
+    build(config)
+    assert config.cache is not None and config.cache.is_dir() and config.output.is_dir()
+    removed = clean(config)
+    assert set(removed) == {config.cache, config.output}
+    assert not config.cache.exists() and not config.output.exists()
+    assert (tmp_path / "content" / "a1.txt").is_file()
