@@ -177,3 +177,20 @@ def test_clean_removes_the_site_and_the_cache_only(tmp_path: Path, cli: object) 
     assert set(removed) == {config.cache, config.output}
     assert not config.cache.exists() and not config.output.exists()
     assert (tmp_path / "content" / "a1.txt").is_file()
+
+
+def test_search_index_is_reused_when_no_page_changed_and_rebuilt_when_one_did(tmp_path: Path) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(5)})
+    config = _config(tmp_path, search=True)
+    build(config)
+    entry = config.output / "pagefind" / "pagefind-entry.json"
+    first = (entry.stat().st_ino, entry.read_bytes())
+    os.utime(tmp_path / "content" / "a2.txt", ns=(1, 1))
+    build(config)
+    assert (entry.stat().st_ino, entry.read_bytes()) == first, "the old index is kept as it was"
+    _write(tmp_path / "content", {"a2.txt": _article(2, "with zeppelins")})
+    build(config)
+    assert entry.read_bytes() != first[1], "a changed page gets a new index"
+    fresh = _config(tmp_path, search=True, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(fresh, use_cache=False)
+    assert _tree(config.output / "pagefind") == _tree(fresh.output / "pagefind")

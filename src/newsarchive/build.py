@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, urls
 from .cache import FILE as CACHE_FILE
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .load import Loaded
 
 STAMP = "build.json"
+SEARCH_STAMP = "search.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +92,12 @@ def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> R
 
     published = [item for item in loaded if not item.article.draft]
     site = enrich(dedupe.across(published), config)
-    written = write.write_site(
-        config.output, render.render_site(site, jobs), _indexer(config) if config.search else None
-    )
+    indexer = _indexer(config, cache_folder) if config.search else None
+    written = write.write_site(config.output, render.render_site(site, jobs), indexer)
     _save_cache(cache)
+    if cache_folder and config.search:
+        stamp_data = {"pages": [written.pages_digest, config.language]}
+        write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
     report = Report(
         articles=len(site.entries),
         pages=sum(1 for p in written.paths if p.endswith(".html")),
@@ -117,14 +120,32 @@ def _loader_settings(config: Config) -> tuple[object, ...]:
     return config.boilerplate, config.near_duplicate_threshold, config.max_file_bytes
 
 
-def _indexer(config: Config) -> Callable[[Path], str]:
-    from . import search
+def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str], str]:
+    """The search step: index the staged site, or reuse the current index when no page changed."""
+    from . import search, write
 
-    def index(folder: Path) -> str:
-        search.index_site(folder, config.language)
+    def index(staging: Path, pages_digest: str) -> str:
+        current = config.output / urls.SEARCH_BUNDLE
+        same_pages = [pages_digest, config.language]
+        if (
+            cache_folder
+            and _read_json(cache_folder / SEARCH_STAMP).get("pages") == same_pages
+            and (current / "pagefind-entry.json").is_file()
+        ):
+            write.link_tree(current, staging / urls.SEARCH_BUNDLE)
+            return urls.SEARCH_BUNDLE
+        search.index_site(staging, config.language)
         return urls.SEARCH_BUNDLE
 
     return index
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _dropped(loaded: list[Loaded]) -> dict[str, int]:

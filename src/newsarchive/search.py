@@ -1,8 +1,11 @@
 """Search: index the rendered site with Pagefind, in the staging folder, before it goes live.
 
-Pagefind reads the finished HTML (only elements marked `data-pagefind-body`,
-so article pages) and writes its index and search UI into `pagefind/`. It runs
-through its Python API, which drives the `pagefind_bin` binary.
+Pagefind reads the finished article pages (the elements marked
+`data-pagefind-body`) and writes its index and search UI into `pagefind/`.
+It runs as the `pagefind` binary that the `pagefind[bin]` package installs,
+started as a separate process: the binary writes every file before it exits,
+which its service mode (the Python API) did not always do before being shut
+down.
 
 Pagefind writes its filter tables in hash-map order, which changes from run
 to run. `_canonicalise` sorts them and renames the files after their content,
@@ -11,13 +14,12 @@ so the same site always gets the same search bundle, byte for byte.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import gzip
 import hashlib
 import json
-import logging
 import struct
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,38 +27,34 @@ from . import urls
 from .errors import SearchUnavailable
 
 _MAGIC = b"pagefind_dcd"
+# Only article pages carry searchable text; the glob spares Pagefind reading the list pages.
+ARTICLE_GLOB = "{[0-9][0-9][0-9][0-9]/*/*/*/index.html,undated/*/index.html}"
 
 
 def index_site(folder: Path, language: str) -> int:
     """Write the search bundle into `folder`/pagefind; returns the number of pages indexed."""
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(folder),
+        "--output-subdir",
+        urls.SEARCH_BUNDLE,
+        "--force-language",
+        language,
+        "--glob",
+        ARTICLE_GLOB,
+        "--silent",
+    ]
     try:
-        from pagefind.index import IndexConfig, PagefindIndex
-    except ImportError as exc:  # pragma: no cover - pagefind is a dependency
-        raise SearchUnavailable(f"pagefind is not installed ({exc})") from None
-
-    bundle = folder / urls.SEARCH_BUNDLE
-
-    async def run() -> None:
-        config = IndexConfig(force_language=language, output_path=str(bundle))
-        async with PagefindIndex(config=config) as index:  # leaving the block writes the bundle
-            await index.add_directory(str(folder))
-
-    logging.getLogger("pagefind").setLevel(logging.WARNING)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        runner = None
-    else:  # called from async code (a notebook, a browser driver): index on a thread of its own
-        runner = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    try:
-        if runner is None:
-            asyncio.run(run())
-        else:
-            with runner:
-                runner.submit(asyncio.run, run()).result()
-    except Exception as exc:
-        raise SearchUnavailable(f"search indexing failed: {exc}") from exc
-    return _canonicalise(bundle)
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SearchUnavailable(f"cannot start the search indexer: {exc.strerror}") from None
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        raise SearchUnavailable(f"search indexing failed: {detail[0]}")
+    return _canonicalise(folder / urls.SEARCH_BUNDLE)
 
 
 # -- a small CBOR codec: the subset Pagefind's index files use ------------------------------------

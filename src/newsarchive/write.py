@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -46,6 +47,7 @@ class Written:
     written: int = 0
     kept: int = 0
     paths: list[str] = field(default_factory=list)
+    pages_digest: str = ""
 
 
 def _same(old: Path, data: bytes) -> bool:
@@ -87,7 +89,7 @@ def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> 
 def write_site(
     output: Path,
     files: Iterable[tuple[str, bytes]],
-    finish: Callable[[Path], str | None] | None = None,
+    finish: Callable[[Path, str], str | None] | None = None,
 ) -> Written:
     """Write `files` into a staging folder, let `finish` add to it (the search index), then swap it in.
 
@@ -101,6 +103,7 @@ def write_site(
     staging = staging_folder(output)
     done = Written()
     seen: set[str] = set()
+    pages = hashlib.blake2b(digest_size=20)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         if staging.exists():
@@ -118,8 +121,11 @@ def write_site(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             _place(target, output / rel, data, done)
+            if rel.endswith(".html"):
+                pages.update(b"%d:%s\x00%d:" % (len(rel), rel.encode(), len(data)) + data)
         done.paths.extend(seen)
-        if finish is not None and (added := finish(staging)):
+        done.pages_digest = pages.hexdigest()
+        if finish is not None and (added := finish(staging, done.pages_digest)):
             _keep_unchanged(staging, output, added, done)
         _swap(staging, output)
     except BaseException as exc:
@@ -129,6 +135,15 @@ def write_site(
         where = exc.filename or output
         raise WriteError(f"{where}: cannot write the site ({exc.strerror}); the previous site is unchanged") from None
     return done
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Give the staging folder the same files as `source` (a folder of the current site), as hard links."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, destination)
 
 
 def replace_file(path: Path, data: bytes) -> None:
