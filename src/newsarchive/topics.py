@@ -17,6 +17,7 @@ looked at, which keeps the search linear.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -93,19 +94,19 @@ def derive_topics(articles: Sequence[Article]) -> list[tuple[str, ...]]:
 
 
 def _keywords(articles: Sequence[Article]) -> list[dict[str, float]]:
-    counts = [Counter(w.lower() for w in _WORD.findall(a.headline + "\n" + a.body_text)) for a in articles]
+    counts = [Counter(_WORD.findall((a.headline + "\n" + a.body_text).lower())) for a in articles]
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())
     total = len(articles)
+    # Words in every article, and stopwords, say nothing about an article: they get no weight.
+    idf = {w: math.log(total / n) for w, n in df.items() if n < total and w not in STOPWORDS}
     vectors: list[dict[str, float]] = []
     for c in counts:
-        weights = {
-            w: (1 + math.log(n)) * math.log(total / df[w]) for w, n in c.items() if w not in STOPWORDS and df[w] < total
-        }
-        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:KEYWORDS]
-        norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
-        vectors.append({w: v / norm for w, v in top})
+        weights = [(-(1 + math.log(n)) * idf[w], w) for w, n in c.items() if w in idf]
+        top = heapq.nsmallest(KEYWORDS, weights)
+        norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
+        vectors.append({w: -v / norm for v, w in top})
     return vectors
 
 
