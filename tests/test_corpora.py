@@ -20,6 +20,7 @@ import pytest
 from newsarchive import dedupe, load, textmatch
 from newsarchive.config import Config
 from newsarchive.decode import decode
+from newsarchive.dedupe import across
 from newsarchive.errors import ContentError
 from newsarchive.frontmatter import Meta
 from newsarchive.model import Article, Dateline, Notice
@@ -491,3 +492,29 @@ def test_corpora_are_refused_only_with_content_errors():
     if seen == 0:
         pytest.skip(f"no corpora found under {CORPORA}")
     assert seen == 2225 + 980 + 652
+
+
+@pytest.mark.parametrize("name", ["perez-rosas2018-fakenews", "horne2017-fakenewsdata1"])
+def test_messy_corpora_build_or_name_every_broken_file(name, tmp_path, capsys):
+    """`newsarchive build` on a whole corpus: without --keep-going it fails listing every broken file and
+    writes nothing; with it, it publishes the rest, names each skipped file, and still exits 1."""
+    from newsarchive.cli import main
+
+    root = _folder(name)
+    corpus = _load(name)
+    broken = {n.path for n in corpus.failed}
+    out = tmp_path / "site"
+    args = ["build", "--content", str(root), "--output", str(out), "--no-search", "--no-cache", "-q"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert not out.exists(), "a failed build writes nothing"
+    assert {line.split(":")[0] for line in err.splitlines() if line.startswith(str(root))} == broken
+    assert "Traceback" not in err
+    assert main([*args, "--keep-going"]) == 1
+    err = capsys.readouterr().err
+    skipped = {line.removeprefix("skipped: ").split(":")[0] for line in err.splitlines() if line.startswith("skipped:")}
+    assert skipped == broken
+    article_path = re.compile(r"^(\d{4}/\d\d/\d\d|undated)/[^/]+/index\.html$")
+    pages = [p for p in out.rglob("index.html") if article_path.match(p.relative_to(out).as_posix())]
+    stories = across(corpus.loaded)
+    assert len(pages) == len(stories), "every story that parsed is published once"
