@@ -129,12 +129,36 @@ Kind = Literal["paragraph", "subheading", "pullquote", "list", "dateline", "drop
 Reason = Literal["duplicate", "near_duplicate", "boilerplate"]
 
 
+def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """All the patterns as one regex, so that a line is tried in one call instead of one per pattern.
+
+    Alternatives are tried in order, so the first that matches is the first
+    pattern that matches on its own, and the number of its group (the only
+    group that takes part, since the patterns have none of their own) says
+    which. Each pattern compiled on its own, so its brackets balance and it
+    cannot reach outside its group. Patterns this cannot merge exactly are
+    tried one by one.
+    """
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1 or any(p.groups for p in patterns) or flags.pop() & re.VERBOSE:
+        return None
+    try:
+        return re.compile("|".join(f"({p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     """The loader's settings, from `newsarchive.yaml`."""
 
     boilerplate: tuple[re.Pattern[str], ...]
     near_duplicate_threshold: float = textmatch.NEAR_DUPLICATE_THRESHOLD
+    # The boilerplate patterns merged into one regex; None when they cannot be merged exactly.
+    any_boilerplate: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any_boilerplate", _alternation(self.boilerplate))
 
     @classmethod
     def make(cls, extra_boilerplate: tuple[str, ...] = (), threshold: float | None = None) -> Rules:
@@ -461,7 +485,12 @@ def _display_quote(text: str) -> bool:
 def _boilerplate(text: str, rules: Rules) -> str | None:
     if len(text) > 400:
         return None
-    line = " ".join(text.split())
+    line = textmatch.squeeze(text)
+    if rules.any_boilerplate is not None:
+        match = rules.any_boilerplate.match(line)
+        if match is None or match.lastindex is None:
+            return None
+        return rules.boilerplate[match.lastindex - 1].pattern[4:-2]
     for pattern in rules.boilerplate:
         if pattern.match(line):
             return pattern.pattern[4:-2]
@@ -505,11 +534,10 @@ def _heading_shaped(text: str) -> bool:
 
 def _sentence_like(text: str) -> bool:
     """Whether a repeated line is substantial enough that repeating it can only be a copy."""
-    count = len(text.split())
-    if count >= LONG_REPEAT_WORDS:
+    if textmatch.has_words(text, LONG_REPEAT_WORDS):
         return True
     core = text.rstrip(_CLOSERS)
-    return count >= SHORT_REPEAT_WORDS and bool(core) and core[-1] in _FULL_STOP
+    return textmatch.has_words(text, SHORT_REPEAT_WORDS) and bool(core) and core[-1] in _FULL_STOP
 
 
 def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
@@ -534,7 +562,7 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
     for idx, item in enumerate(body):
         if item.kind == "dropped":
             continue
-        slot = (item.kind == "pullquote", key(item.text + " | " + (item.attribution or "")))
+        slot = (item.kind == "pullquote", _repeat_key(item))
         first = seen.get(slot)
         if first is None:
             seen[slot] = item.unit.line
@@ -547,14 +575,11 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
     for item in body:
         if item.kind not in ("paragraph", "list") or item.reason is not None:
             continue
-        if len(item.text.split()) < textmatch.NEAR_DUPLICATE_MIN_WORDS:
+        if not textmatch.has_words(item.text, textmatch.NEAR_DUPLICATE_MIN_WORDS):
             continue
-        sig = textmatch.shingles(item.text)
-        original = index.find(sig)
+        original = index.match_or_add(item.unit.line, textmatch.words(item.text))
         if original is not None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
-        else:
-            index.add(item.unit.line, sig)
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
     copies.update(idx for idx in repeats if _sentence_like(body[idx].text))
     for idx in repeats:
@@ -565,6 +590,16 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             item.kind = "dropped"
         else:
             item.reason = item.duplicate_of = None
+
+
+def _repeat_key(item: _Body) -> str:
+    """`normalise(text + " | " + attribution)`: the text a repeat must match."""
+    if item.attribution is None:
+        # The same string, built without a copy that ends in a space and so never takes normalise's
+        # shortcut: NFKC leaves " | " as it is and never joins it to the text before it.
+        text = textmatch.normalise(item.text)
+        return text + " |" if text else "|"
+    return textmatch.normalise(item.text + " | " + item.attribution)
 
 
 def _next_to(body: list[_Body], original: int, idx: int) -> bool:
