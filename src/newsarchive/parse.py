@@ -18,6 +18,7 @@ per file:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Literal
 
 from . import dates, textmatch
 from .errors import ContentError
-from .frontmatter import Meta, split
+from .frontmatter import Meta, split_lines
 from .markdown import parse_markdown
 from .model import Article, Block, BlockKind, Dateline, LineRecord, LineRole, Notice
 
@@ -168,8 +169,12 @@ class Rules:
 
 DEFAULT_RULES = Rules.make()
 
+# Line records are small immutable values that recur from file to file (line 5 is a paragraph in
+# most of them); sharing them spares building thousands of identical frozen records.
+_record = functools.lru_cache(maxsize=1 << 16)(LineRecord)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class _Unit:
     """A paragraph-sized piece of the file: one line, or a run of bullet lines."""
 
@@ -177,6 +182,13 @@ class _Unit:
     text: str
     lines: tuple[int, ...]
     items: tuple[str, ...] = ()
+    # `text` squeezed (for boilerplate) and normalised (for repeats): asked for often, so made once.
+    squeezed: str = field(init=False)
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.squeezed = textmatch.squeeze(self.text)
+        self.key = self.squeezed if self.text.isascii() else textmatch.normalise(self.text)
 
 
 @dataclass(slots=True)
@@ -204,15 +216,17 @@ class _Header:
 def parse_article(path: str, text: str, *, sidecar: Meta | None = None, rules: Rules = DEFAULT_RULES) -> Article:
     """Parse an article's text. Raises ContentError naming `path` and a line."""
     # decode() already did this; text from elsewhere gets the same line numbers it would have.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, body_start = split(path, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    meta, body_start = split_lines(path, lines)
     if sidecar is not None:
         meta = sidecar.merged_over(meta)
-    lines = text.split("\n")
-    records = {i + 1: LineRecord(i + 1, "front_matter") for i in range(body_start) if lines[i].strip()}
+    records = {i + 1: _record(i + 1, "front_matter") for i in range(body_start) if lines[i].strip()}
     if path.lower().endswith((".md", ".markdown")):
         headline, blocks = parse_markdown(path, lines, body_start, meta, records)
-        return _article(path, meta, _Header(headline=headline), None, blocks, records)
+        words = textmatch.word_count(t for b in blocks for t in (b.items or (b.text,)))
+        return _article(path, meta, _Header(headline=headline), None, blocks, records, words)
     return _parse_text(path, lines, body_start, meta, records, rules)
 
 
@@ -240,8 +254,15 @@ def _parse_text(
     for item in body:
         role: LineRole = "dropped" if item.kind == "dropped" else item.kind
         for n in item.unit.lines:
-            records[n] = LineRecord(n, role, item.reason, item.duplicate_of, item.pattern)
-    return _article(path, meta, header, dateline, blocks, records)
+            records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
+    words = sum(_word_count(item) for item in body if item.kind in ("paragraph", "subheading", "list", "pullquote"))
+    return _article(path, meta, header, dateline, blocks, records, words)
+
+
+def _word_count(item: _Body) -> int:
+    """The words of a block made from `item`; its unit's squeezed text already has them one space apart."""
+    squeezed = item.unit.squeezed if item.text == item.unit.text else textmatch.squeeze(item.text)
+    return squeezed.count(" ") + 1 if squeezed else 0
 
 
 def _article(
@@ -251,12 +272,12 @@ def _article(
     dateline: Dateline | None,
     blocks: tuple[Block, ...],
     records: dict[int, LineRecord],
+    words: int,
 ) -> Article:
     warnings: list[Notice] = []
     date, origin = _resolve_date(path, meta, header, dateline)
     if date is None:
         warnings.append(Notice(path, 1, "undated: add 'date:' to front matter, a date line, or a date in the path"))
-    words = textmatch.word_count(t for b in blocks for t in (b.items or (b.text,)))
     stated = header.reading_time
     return Article(
         source=path,
@@ -332,7 +353,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         if _URL_LINE.match(unit.text):
             header.url = header.url or unit.text
             header.roles[unit.line] = LineRecord(unit.line, "url")
-        elif (pattern := _boilerplate(unit.text, rules)) is not None:
+        elif (pattern := _boilerplate(unit.text, rules, unit.squeezed)) is not None:
             header.roles[unit.line] = LineRecord(unit.line, "dropped", "boilerplate", pattern=pattern)
         else:
             break
@@ -356,7 +377,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         text = unit.text
         if unit.items:
             break
-        if key(text) == headline_key:
+        if unit.key == headline_key:
             if headline_line is None:
                 headline_line = unit.line
                 header.roles[unit.line] = LineRecord(unit.line, "headline")
@@ -365,7 +386,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         elif _URL_LINE.match(text):
             header.url = header.url or text
             header.roles[unit.line] = LineRecord(unit.line, "url")
-        elif (pattern := _boilerplate(text, rules)) is not None and not _TEASER_MARKER.match(text):
+        elif (pattern := _boilerplate(text, rules, unit.squeezed)) is not None and not _TEASER_MARKER.match(text):
             header.roles[unit.line] = LineRecord(unit.line, "dropped", "boilerplate", pattern=pattern)
         elif (minutes := _READING_TIME.match(text)) and header.reading_time is None:
             header.reading_time = int(minutes["n"])
@@ -376,7 +397,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         elif (names := _byline(text)) is not None:
             header.byline.extend(n for n in names if n not in header.byline)
             header.roles[unit.line] = LineRecord(unit.line, "byline")
-        elif meta.standfirst is not None and key(text) == key(meta.standfirst):
+        elif meta.standfirst is not None and unit.key == key(meta.standfirst):
             header.roles[unit.line] = LineRecord(unit.line, "standfirst")
         elif header.standfirst is None and meta.standfirst is None and _reading_time_follows(units, i + 1):
             header.standfirst = text
@@ -434,7 +455,7 @@ def _classify(units: list[_Unit], rules: Rules) -> list[_Body]:
     for k, unit in enumerate(units):
         if unit.items:
             teaser_left = 0
-        elif (pattern := _boilerplate(unit.text, rules)) is not None:
+        elif (pattern := _boilerplate(unit.text, rules, unit.squeezed)) is not None:
             furniture[k] = pattern
             teaser_left = TEASER_LINES if _TEASER_MARKER.match(unit.text) else 0
         elif teaser_left and _teaser_line(unit.text):
@@ -482,10 +503,11 @@ def _display_quote(text: str) -> bool:
     return len(text.split()) >= 4 and len(letters) >= 12 and all(c.isupper() for c in letters)
 
 
-def _boilerplate(text: str, rules: Rules) -> str | None:
+def _boilerplate(text: str, rules: Rules, squeezed: str | None = None) -> str | None:
+    """The pattern a whole line matches, if any; `squeezed` is `textmatch.squeeze(text)` when known."""
     if len(text) > 400:
         return None
-    line = textmatch.squeeze(text)
+    line = textmatch.squeeze(text) if squeezed is None else squeezed
     if rules.any_boilerplate is not None:
         match = rules.any_boilerplate.match(line)
         if match is None or match.lastindex is None:
@@ -595,9 +617,9 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
 def _repeat_key(item: _Body) -> str:
     """`normalise(text + " | " + attribution)`: the text a repeat must match."""
     if item.attribution is None:
-        # The same string, built without a copy that ends in a space and so never takes normalise's
-        # shortcut: NFKC leaves " | " as it is and never joins it to the text before it.
-        text = textmatch.normalise(item.text)
+        # The same string, built from the normalised text the unit already has where it can be: NFKC
+        # leaves " | " as it is and never joins it to the text before it.
+        text = item.unit.key if item.text == item.unit.text else textmatch.normalise(item.text)
         return text + " |" if text else "|"
     return textmatch.normalise(item.text + " | " + item.attribution)
 
