@@ -9,6 +9,9 @@
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
+import zlib
 from collections import Counter
 
 import yaml
@@ -375,10 +378,41 @@ def test_shingle_index_finds_what_comparing_every_earlier_text_finds(texts, thre
     kept: list[tuple[int, frozenset[textmatch.Shingle]]] = []
     for key, toks in enumerate(texts):
         sig = textmatch.shingles(" ".join(toks))
-        found = index.match_or_add(key, toks)
+        found = index.match_or_add(key, textmatch.Grams.of(" ".join(toks)))
         if len(kept) <= index.DIRECT:
             scores = [(textmatch.similarity(sig, other), -k) for k, other in kept]
             best = max((s for s in scores if s[0] >= threshold), default=None)
             assert found == (None if best is None else -best[1])
         if found is None:
             kept.append((key, sig))
+
+
+_PUNCTUATION = list(
+    "ab .,\u2019\u201c\u201d\u2014\u00a3\u00e9\u20ac\u00ab\u00bb\u00bf\u00a1\u00a7\u00b6\u2020\u2021\u2022\u2026\u2030\u2032\u2033"
+)
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(max_size=80), st.lists(st.sampled_from(_PUNCTUATION), max_size=80).map("".join)))
+def test_words_are_the_words_the_regex_finds(text):
+    expected = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    assert textmatch.words(text) == expected
+    assert textmatch.encoded_words(text) == [w.encode() for w in expected]
+
+
+def _sketch_the_long_way(text: str) -> tuple[int, ...]:
+    fingerprints = {zlib.crc32("\x1f".join(gram).encode()) for gram in textmatch.shingles(text)}
+    return tuple(sorted(fingerprints)[: textmatch.SKETCH_SIZE])
+
+
+_PIECE = st.one_of(
+    st.lists(_WORDS, max_size=12).map(" ".join),
+    st.lists(st.integers(0, 400).map("w{}".format), max_size=200).map(" ".join),
+)
+
+
+@SETTINGS
+@given(pieces=st.lists(st.tuples(_PIECE, st.booleans()), max_size=8))
+def test_sketch_from_pieces_lending_their_grams_is_the_sketch_of_the_whole(pieces):
+    given = [textmatch.Grams.of(text) if lend else text for text, lend in pieces]
+    assert textmatch.sketch(given) == _sketch_the_long_way("\n".join(text for text, _ in pieces))

@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -200,6 +201,8 @@ class _Body:
     reason: Reason | None = None
     duplicate_of: int | None = None
     pattern: str | None = None
+    # The 3-grams of `text` as the near-duplicate check made them, for the sketch to reuse.
+    grams: textmatch.Grams | None = None
 
 
 @dataclass(slots=True)
@@ -225,8 +228,10 @@ def parse_article(path: str, text: str, *, sidecar: Meta | None = None, rules: R
     records = {i + 1: _record(i + 1, "front_matter") for i in range(body_start) if lines[i].strip()}
     if path.lower().endswith((".md", ".markdown")):
         headline, blocks = parse_markdown(path, lines, body_start, meta, records)
-        words = textmatch.word_count(t for b in blocks for t in (b.items or (b.text,)))
-        return _article(path, meta, _Header(headline=headline), None, blocks, records, words)
+        texts = [t for b in blocks for t in (b.items or (b.text,))]
+        return _article(
+            path, meta, _Header(headline=headline), None, blocks, records, textmatch.word_count(texts), texts
+        )
     return _parse_text(path, lines, body_start, meta, records, rules)
 
 
@@ -246,8 +251,8 @@ def _parse_text(
     _dedupe(body, header, rules)
     dateline = _dateline(body, header)
     _subheadings(body)
-    blocks = _blocks(body)
-    if not blocks:
+    kept = _reading_order(body)
+    if not kept:
         where = units[-1].line
         raise ContentError.at(path, where, "article has no body text after its headline")
     records.update(header.roles)
@@ -255,8 +260,9 @@ def _parse_text(
         role: LineRole = "dropped" if item.kind == "dropped" else item.kind
         for n in item.unit.lines:
             records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
-    words = sum(_word_count(item) for item in body if item.kind in ("paragraph", "subheading", "list", "pullquote"))
-    return _article(path, meta, header, dateline, blocks, records, words)
+    words = sum(map(_word_count, kept))
+    texts = [item.grams if item.grams is not None and item.text == item.unit.text else item.text for item in kept]
+    return _article(path, meta, header, dateline, tuple(map(_block, kept)), records, words, texts)
 
 
 def _word_count(item: _Body) -> int:
@@ -273,15 +279,18 @@ def _article(
     blocks: tuple[Block, ...],
     records: dict[int, LineRecord],
     words: int,
+    texts: Sequence[str | textmatch.Grams],
 ) -> Article:
+    """The record, from everything found; `texts` are the body's, in reading order, some already in 3-grams."""
     warnings: list[Notice] = []
     date, origin = _resolve_date(path, meta, header, dateline)
     if date is None:
         warnings.append(Notice(path, 1, "undated: add 'date:' to front matter, a date line, or a date in the path"))
     stated = header.reading_time
+    headline = meta.headline or header.headline or ""
     return Article(
         source=path,
-        headline=meta.headline or header.headline or "",
+        headline=headline,
         standfirst=meta.standfirst or header.standfirst,
         byline=meta.byline if meta.byline is not None else tuple(header.byline),
         dateline=meta.dateline or dateline,
@@ -299,6 +308,7 @@ def _article(
         demo=bool(meta.demo),
         date_origin=origin,
         warnings=tuple(warnings),
+        sketch=textmatch.sketch([headline, *texts]),
     )
 
 
@@ -599,7 +609,8 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             continue
         if not textmatch.has_words(item.text, textmatch.NEAR_DUPLICATE_MIN_WORDS):
             continue
-        original = index.match_or_add(item.unit.line, textmatch.words(item.text))
+        item.grams = textmatch.Grams.of(item.text)
+        original = index.match_or_add(item.unit.line, item.grams)
         if original is not None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
@@ -721,22 +732,28 @@ def _dated_opening(kept: list[_Body], header: _Header) -> None:
             return
 
 
-def _blocks(body: list[_Body]) -> tuple[Block, ...]:
-    """Kept units in reading order; each pull-quote goes after the original of the line above it."""
-    keyed: list[tuple[int, int, int, Block]] = []
+def _reading_order(body: list[_Body]) -> list[_Body]:
+    """The items that become blocks, in reading order; each pull-quote goes after the original of the line above it."""
+    keyed: list[tuple[int, int, int, _Body]] = []
     anchor = 0
     for item in body:
         unit = item.unit
         if item.kind == "pullquote":
-            block = Block("pullquote", item.text, unit.line, attribution=item.attribution)
-            keyed.append((anchor, 1, unit.line, block))
+            keyed.append((anchor, 1, unit.line, item))
             continue
         if item.reason in ("duplicate", "near_duplicate") and item.duplicate_of is not None:
             anchor = item.duplicate_of
         elif item.reason != "boilerplate":
             anchor = unit.line
         if item.kind in ("paragraph", "subheading", "list"):
-            kind: BlockKind = item.kind
-            keyed.append((unit.line, 0, unit.line, Block(kind, item.text, unit.line, items=unit.items)))
+            keyed.append((unit.line, 0, unit.line, item))
     keyed.sort(key=lambda k: k[:3])
-    return tuple(k[3] for k in keyed)
+    return [k[3] for k in keyed]
+
+
+def _block(item: _Body) -> Block:
+    if item.kind == "pullquote":
+        return Block("pullquote", item.text, item.unit.line, attribution=item.attribution)
+    assert item.kind in ("paragraph", "subheading", "list")
+    kind: BlockKind = item.kind
+    return Block(kind, item.text, item.unit.line, items=item.unit.items)
