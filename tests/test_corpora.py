@@ -12,7 +12,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -225,6 +225,14 @@ def test_bbc_story_grouping_does_not_depend_on_input_order(bbc):
         return {(s.loaded.source.rel, tuple(sorted(c.source.rel for c in s.copies))) for s in dedupe.across(items)}
 
     assert grouped(bbc.loaded) == grouped(bbc.loaded[::-1]) == grouped(bbc.loaded[1::2] + bbc.loaded[::2])
+
+
+def test_bbc_story_grouping_is_the_same_with_sketches_made_by_dedupe(bbc):
+    def grouped(items: list[load.Loaded]) -> list[tuple[str, list[str]]]:
+        return [(s.loaded.source.rel, [c.source.rel for c in s.copies]) for s in dedupe.across(items)]
+
+    unsketched = [replace(item, article=replace(item.article, sketch=())) for item in bbc.loaded]
+    assert grouped(unsketched) == grouped(bbc.loaded)
 
 
 # --- Pérez-Rosas et al. ------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -668,3 +669,7 @@ def test_identical_articles_fold_into_one_whatever_the_input_order(tmp_path: Pat
     for order in (loaded, loaded[::-1]):
         stories = {f.loaded.source.rel: [c.source.rel for c in f.copies] for f in dedupe.across(order)}
         assert stories == {"a/2.txt": ["b/1.txt"], "c/3.txt": []}
+    # An article made without the loader's sketch gets one made from its text.
+    unsketched = [replace(item, article=replace(item.article, sketch=())) for item in loaded]
+    stories = {f.loaded.source.rel: [c.source.rel for c in f.copies] for f in dedupe.across(unsketched)}
+    assert stories == {"a/2.txt": ["b/1.txt"], "c/3.txt": []}

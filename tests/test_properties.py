@@ -9,15 +9,20 @@
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
+import zlib
 from collections import Counter
 
+import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from newsarchive import frontmatter, textmatch
 from newsarchive.decode import decode
 from newsarchive.errors import ContentError
 from newsarchive.model import Article
-from newsarchive.parse import parse_article
+from newsarchive.parse import Rules, _boilerplate, parse_article
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -255,3 +260,159 @@ def test_article_written_back_as_text_parses_to_the_same_record(headline, header
     event(f"parsed, {len(first.blocks) // 5 * 5}+ blocks")
     again = parse_article("content/x.txt", render_text(first))
     assert _record(again) == _record(first)
+
+
+# --- shortcuts that must give what the long way gives ----------------------------------------------------------------
+
+_YAML_SAFE = ["2015-10-02", "Sport", "Jane Doe", "a.b/c-d", "x_y", "\u00e9t\u00e9"]
+_YAML_PIECES = st.sampled_from(
+    [
+        *_YAML_SAFE,
+        *_YAML_SAFE,
+        "2015-10-02",
+        "2015-02-30",
+        "Sport",
+        "yes",
+        "No",
+        "null",
+        "~",
+        "12",
+        "1.5",
+        "0x1F",
+        "1,000",
+        "Jane Doe, Reuters",
+        "don't",
+        "a  b",
+        "Z\u00fcrich",
+        "\u00a0",
+        "\t",
+        ":",
+        ": ",
+        " #",
+        "#",
+        "'",
+        '"',
+        "\\",
+        "[",
+        "]",
+        ",",
+        "-",
+        "- ",
+        "&a",
+        "*a",
+        "!",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        "?",
+        "{",
+        " ",
+        "",
+    ]
+)
+_YAML_VALUE = st.one_of(
+    st.lists(_YAML_PIECES, max_size=4).map("".join),
+    st.lists(_YAML_PIECES, max_size=3).map(lambda p: '"' + "".join(p) + '"'),
+    st.lists(st.lists(_YAML_PIECES, max_size=2).map(lambda p: '"' + "".join(p) + '"'), max_size=3).map(
+        lambda items: "[" + st_join(items) + "]"
+    ),
+    st.text(max_size=12),
+)
+
+
+def st_join(items: list[str]) -> str:
+    return ", ".join(items)
+
+
+_YAML_KEY = st.sampled_from([*frontmatter.KEYS, *frontmatter.KEYS, "tag", "on", "y", "Date", " date", "date "])
+
+
+@SETTINGS
+@given(
+    lines=st.lists(
+        st.tuples(
+            _YAML_KEY,
+            st.sampled_from([": ", ": ", ": ", ":  ", ":", ": \t"]),
+            _YAML_VALUE,
+            st.sampled_from(["", "", "", " ", "  #"]),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_simple_front_matter_reads_as_yaml_reads_it(lines):
+    source = "\n".join(key + sep + value + end for key, sep, value, end in lines)
+    simple = frontmatter._simple_yaml(source, 2)
+    if simple is None:
+        event("left to YAML")
+        return
+    event("read directly")
+    node = yaml.compose(source, Loader=frontmatter.Loader)
+    assert yaml.load(source, Loader=frontmatter.Loader) == simple[0]
+    assert {k.value: 2 + k.start_mark.line for k, _ in node.value} == simple[1]
+
+
+@SETTINGS
+@given(
+    extra=st.lists(st.sampled_from(["breaking news", "(?:foo|bar) baz", "a|b", "(?i:zz)", "x*", "(x)y"]), max_size=2),
+    line=st.one_of(
+        st.sampled_from(["Advertisement", "Getty Images / AFP", "Read more: the plan", "zz", "foo baz", "", "b"]),
+        _PHRASE,
+    ),
+)
+def test_boilerplate_patterns_merged_find_the_first_that_matches(extra, line):
+    rules = Rules.make(tuple(extra))
+    one_by_one = next((p.pattern[4:-2] for p in rules.boilerplate if p.match(" ".join(line.split()))), None)
+    assert _boilerplate(line, rules) == one_by_one
+
+
+_TEXTS = st.lists(st.lists(st.sampled_from("a b c d e f g h".split()), min_size=0, max_size=30), max_size=60)
+
+
+@SETTINGS
+@given(texts=_TEXTS, threshold=st.sampled_from([0.8, 0.5, 0.3, 1.0, 0.0]))
+def test_shingle_index_finds_what_comparing_every_earlier_text_finds(texts, threshold):
+    index = textmatch.ShingleIndex(threshold)
+    kept: list[tuple[int, frozenset[textmatch.Shingle]]] = []
+    for key, toks in enumerate(texts):
+        sig = textmatch.shingles(" ".join(toks))
+        found = index.match_or_add(key, textmatch.Grams.of(" ".join(toks)))
+        if len(kept) <= index.DIRECT:
+            scores = [(textmatch.similarity(sig, other), -k) for k, other in kept]
+            best = max((s for s in scores if s[0] >= threshold), default=None)
+            assert found == (None if best is None else -best[1])
+        if found is None:
+            kept.append((key, sig))
+
+
+_PUNCTUATION = list(
+    "ab .,\u2019\u201c\u201d\u2014\u00a3\u00e9\u20ac\u00ab\u00bb\u00bf\u00a1\u00a7\u00b6\u2020\u2021\u2022\u2026\u2030\u2032\u2033"
+)
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(max_size=80), st.lists(st.sampled_from(_PUNCTUATION), max_size=80).map("".join)))
+def test_words_are_the_words_the_regex_finds(text):
+    expected = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    assert textmatch.words(text) == expected
+    assert textmatch.encoded_words(text) == [w.encode() for w in expected]
+
+
+def _sketch_the_long_way(text: str) -> tuple[int, ...]:
+    fingerprints = {zlib.crc32("\x1f".join(gram).encode()) for gram in textmatch.shingles(text)}
+    return tuple(sorted(fingerprints)[: textmatch.SKETCH_SIZE])
+
+
+_PIECE = st.one_of(
+    st.lists(_WORDS, max_size=12).map(" ".join),
+    st.lists(st.integers(0, 400).map("w{}".format), max_size=200).map(" ".join),
+)
+
+
+@SETTINGS
+@given(pieces=st.lists(st.tuples(_PIECE, st.booleans()), max_size=8))
+def test_sketch_from_pieces_lending_their_grams_is_the_sketch_of_the_whole(pieces):
+    given = [textmatch.Grams.of(text) if lend else text for text, lend in pieces]
+    assert textmatch.sketch(given) == _sketch_the_long_way("\n".join(text for text, _ in pieces))

@@ -11,7 +11,6 @@ an ellipsis, never a line break, because lines are split on `\\n` alone.
 from __future__ import annotations
 
 import codecs
-import re
 
 from .errors import ContentError
 
@@ -39,7 +38,10 @@ codecs.register_error("newsarchive-cp1252", _cp1252_fallback)
 # was …), so they get their cp1252 meaning back, as browsers do.
 _CONTROLS = {c: "\ufffd" for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF)}
 _CONTROLS |= {c: _cp1252(c) for c in range(0x80, 0xA0)}
-_HAS_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Looking for each of these in turn is quicker than one regex over the whole text. ASCII text holds
+# none of the others, and only the ASCII ones need looking for there.
+_CONTROL_CHARS = tuple(map(chr, _CONTROLS))
+_ASCII_CONTROL_CHARS = tuple(c for c in _CONTROL_CHARS if c.isascii())
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -69,8 +71,9 @@ def decode(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ContentError.at(path, line, "file contains NUL bytes; is it a binary file?")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _HAS_CONTROL.search(text):
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if any(map(text.__contains__, _ASCII_CONTROL_CHARS if text.isascii() else _CONTROL_CHARS)):
         text = text.translate(_CONTROLS)
     if not text.strip():
         raise ContentError.at(path, 1, "file is empty")

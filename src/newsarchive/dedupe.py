@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from . import textmatch
 from .load import Loaded
@@ -25,7 +26,7 @@ from .load import Loaded
 NEAR_IDENTICAL_THRESHOLD = 0.9
 # Candidates for the exact comparison share this many of the SKETCH_SIZE
 # smallest shingle fingerprints. Articles at the threshold share about 60.
-SKETCH_SIZE = 64
+SKETCH_SIZE = textmatch.SKETCH_SIZE
 SKETCH_SHARED = 8
 # A fingerprint in more sketches than this is a stock phrase; it finds no candidates.
 MAX_POSTING = 64
@@ -43,34 +44,63 @@ def _rank(item: Loaded) -> tuple[bool, dt.date, str]:
 
 
 def _key(item: Loaded) -> str:
+    """`normalise(headline + "\\n" + body_text)`, built a piece at a time.
+
+    A line break is whitespace and NFKC never joins across it, so this is the
+    pieces normalised and joined by spaces; most pieces are normal already,
+    and checking that is quicker than squeezing the whole text.
+    """
     article = item.article
-    return textmatch.normalise(article.headline + "\n" + article.body_text)
+    pieces = [article.headline, *(text for block in article.blocks for text in (block.items or (block.text,)))]
+    return " ".join(filter(None, map(textmatch.normalise, pieces)))
 
 
 class _Leaders:
-    """The first article of each story so far, findable by near-identical text."""
+    """The first article of each story so far, findable by near-identical text.
+
+    Shingle sets, needed only to compare candidates, are built from an
+    article's text when it is first compared. They hold UTF-8 words, which
+    give the same similarities as the words themselves.
+    """
 
     def __init__(self) -> None:
-        self._sigs: dict[int, frozenset[textmatch.Shingle]] = {}
-        self._postings: dict[int, list[int]] = {}
+        self._texts: dict[int, str] = {}
+        self._sigs: dict[int, frozenset[tuple[bytes, ...]]] = {}
+        # The leaders whose sketch holds each fingerprint; () once more than MAX_POSTING do, since
+        # such a fingerprint finds no candidates from then on. Tuples of numbers cost the garbage
+        # collector nothing, where a list per fingerprint made it walk them all again and again.
+        self._postings: dict[int, tuple[int, ...]] = {}
 
-    def find(self, sig: frozenset[textmatch.Shingle], sketch: list[int]) -> int | None:
-        shared: Counter[int] = Counter()
-        for fp in sketch:
-            posting = self._postings.get(fp, ())
-            if len(posting) <= MAX_POSTING:
-                shared.update(posting)
+    def find(self, text: str, sketch: Sequence[int]) -> int | None:
+        shared = Counter(chain.from_iterable(map(self._postings.get, sketch, repeat(()))))
+        needed = min(SKETCH_SHARED, len(sketch))
+        candidates = sorted(n for n, count in shared.items() if count >= needed)
+        if not candidates:
+            return None
+        sig = textmatch.shingles_of(textmatch.encoded_words(text))
         best: tuple[float, int] | None = None
-        for leader in sorted(n for n, count in shared.items() if count >= min(SKETCH_SHARED, len(sketch))):
-            score = textmatch.similarity(sig, self._sigs[leader])
+        for leader in candidates:
+            score = textmatch.similarity(sig, self._sig(leader))
             if score >= NEAR_IDENTICAL_THRESHOLD and (best is None or score > best[0]):
                 best = (score, leader)
         return best[1] if best else None
 
-    def add(self, leader: int, sig: frozenset[textmatch.Shingle], sketch: list[int]) -> None:
-        self._sigs[leader] = sig
+    def add(self, leader: int, text: str, sketch: Sequence[int]) -> None:
+        self._texts[leader] = text
         for fp in sketch:
-            self._postings.setdefault(fp, []).append(leader)
+            posting = self._postings.get(fp)
+            if posting is None:
+                self._postings[fp] = (leader,)
+            elif 0 < len(posting) < MAX_POSTING:
+                self._postings[fp] = (*posting, leader)
+            else:
+                self._postings[fp] = ()
+
+    def _sig(self, leader: int) -> frozenset[tuple[bytes, ...]]:
+        sig = self._sigs.get(leader)
+        if sig is None:
+            sig = self._sigs[leader] = textmatch.shingles_of(textmatch.encoded_words(self._texts[leader]))
+        return sig
 
 
 def across(items: Sequence[Loaded]) -> list[Filed]:
@@ -82,11 +112,11 @@ def across(items: Sequence[Loaded]) -> list[Filed]:
         key = _key(item)
         leader = exact.get(key)
         if leader is None:
-            sig = textmatch.shingles(key)
-            sketch = sorted(textmatch.fingerprints(sig))[:SKETCH_SIZE]
-            leader = leaders.find(sig, sketch)
+            # The loader makes the sketch; an article made some other way gets one here.
+            sketch = item.article.sketch or textmatch.sketch([key], SKETCH_SIZE)
+            leader = leaders.find(key, sketch)
             if leader is None:
-                leaders.add(n, sig, sketch)
+                leaders.add(n, key, sketch)
                 leader = n
             exact[key] = leader
         groups.setdefault(leader, []).append(item)

@@ -47,6 +47,14 @@ KEYS = (
 )
 
 _FENCE = "---"
+# Most front matter is a few `key: value` lines whose values are plain words or dates, double-quoted
+# text, or lists of double-quoted text. Lines of exactly those shapes are read directly, as YAML
+# reads them (see _simple_yaml); anything else goes to the YAML parser.
+_SIMPLE_LINE = re.compile(r"(?P<key>[a-z]+): +(?P<value>.*?) *")
+_PLAIN = re.compile(r"[^\W_][\w .,'/-]*")
+_QUOTED = r'"[^"\\]*"'
+_QUOTED_TEXT = re.compile(_QUOTED)
+_QUOTED_LIST = re.compile(rf"\[ *(?:{_QUOTED}(?: *, *{_QUOTED})*)? *\]")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _DATELINE = re.compile(r"^(?P<place>[^()]+?)\s*(?:\((?P<agency>[^()]+)\))?\s*$")
@@ -83,7 +91,11 @@ def split(path: str, text: str) -> tuple[Meta, int]:
     Returns the metadata and the 0-based index of the first body line. A file
     without a `---` fence on its first line has no front matter.
     """
-    lines = text.split("\n")
+    return split_lines(path, text.split("\n"))
+
+
+def split_lines(path: str, lines: list[str]) -> tuple[Meta, int]:
+    """`split` for text already split into lines."""
     if lines[0].strip() != _FENCE:
         return Meta(), 0
     for end in range(1, len(lines)):
@@ -100,6 +112,8 @@ def parse_yaml(path: str, source: str, first_line: int = 1) -> Meta:
     """Parse and validate a YAML mapping of article metadata."""
     if not source.strip():
         return Meta()
+    if (simple := _simple_yaml(source, first_line)) is not None:
+        return _validate(path, *simple)
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
@@ -118,6 +132,42 @@ def parse_yaml(path: str, source: str, first_line: int = 1) -> Meta:
         raise ContentError.at(path, first_line, "front matter must be a mapping of 'key: value' lines")
     key_lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
     return _validate(path, data, key_lines)
+
+
+def _simple_yaml(source: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The mapping and key lines YAML would give for front matter of the simplest shapes, else None.
+
+    Every line must be `key: value` with a known key, and every value plain
+    text that YAML resolves to a string (no quote, colon, hash or other
+    indicator in it), one double-quoted string without escapes, or a flow
+    list of those. Lines must be printable (so no tab and nothing YAML refuses)
+    and keys not repeated.
+    """
+    data: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    for n, line in enumerate(source.split("\n")):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or not line.isprintable():
+            return None
+        key, value = match["key"], match["value"]
+        if key not in KEYS or key in data:
+            return None
+        if _QUOTED_TEXT.fullmatch(value):
+            data[key] = value[1:-1]
+        elif _QUOTED_LIST.fullmatch(value):
+            data[key] = [item[1:-1] for item in _QUOTED_TEXT.findall(value)]
+        elif _PLAIN.fullmatch(value) and _resolves_to_text(value):
+            data[key] = value
+        else:
+            return None
+        key_lines[key] = first_line + n
+    return data, key_lines
+
+
+def _resolves_to_text(value: str) -> bool:
+    """Whether YAML reads this plain scalar as a string, not a number, boolean or null."""
+    resolvers = Loader.yaml_implicit_resolvers.get(value[0], []) + Loader.yaml_implicit_resolvers.get(None, [])
+    return not any(pattern.match(value) for _, pattern in resolvers)
 
 
 def _validate(path: str, data: dict[Any, Any], key_lines: dict[str, int]) -> Meta:

@@ -101,6 +101,11 @@ class Article:
     demo: bool = False
     date_origin: Literal["front_matter", "text", "path"] | None = None
     warnings: tuple[Notice, ...] = field(default=())
+    # The smallest fingerprints of the headline and body's word 3-grams (textmatch.sketch), which
+    # dedupe uses to find copies across articles. Made by the loader, so that it is made in worker
+    # processes and kept with a cached article; () when not made. Derived from the text, so not
+    # part of equality.
+    sketch: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def body_text(self) -> str:

@@ -18,14 +18,16 @@ per file:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from . import dates, textmatch
 from .errors import ContentError
-from .frontmatter import Meta, split
+from .frontmatter import Meta, split_lines
 from .markdown import parse_markdown
 from .model import Article, Block, BlockKind, Dateline, LineRecord, LineRole, Notice
 
@@ -129,12 +131,36 @@ Kind = Literal["paragraph", "subheading", "pullquote", "list", "dateline", "drop
 Reason = Literal["duplicate", "near_duplicate", "boilerplate"]
 
 
+def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """All the patterns as one regex, so that a line is tried in one call instead of one per pattern.
+
+    Alternatives are tried in order, so the first that matches is the first
+    pattern that matches on its own, and the number of its group (the only
+    group that takes part, since the patterns have none of their own) says
+    which. Each pattern compiled on its own, so its brackets balance and it
+    cannot reach outside its group. Patterns this cannot merge exactly are
+    tried one by one.
+    """
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1 or any(p.groups for p in patterns) or flags.pop() & re.VERBOSE:
+        return None
+    try:
+        return re.compile("|".join(f"({p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     """The loader's settings, from `newsarchive.yaml`."""
 
     boilerplate: tuple[re.Pattern[str], ...]
     near_duplicate_threshold: float = textmatch.NEAR_DUPLICATE_THRESHOLD
+    # The boilerplate patterns merged into one regex; None when they cannot be merged exactly.
+    any_boilerplate: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any_boilerplate", _alternation(self.boilerplate))
 
     @classmethod
     def make(cls, extra_boilerplate: tuple[str, ...] = (), threshold: float | None = None) -> Rules:
@@ -144,8 +170,12 @@ class Rules:
 
 DEFAULT_RULES = Rules.make()
 
+# Line records are small immutable values that recur from file to file (line 5 is a paragraph in
+# most of them); sharing them spares building thousands of identical frozen records.
+_record = functools.lru_cache(maxsize=1 << 16)(LineRecord)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class _Unit:
     """A paragraph-sized piece of the file: one line, or a run of bullet lines."""
 
@@ -153,6 +183,13 @@ class _Unit:
     text: str
     lines: tuple[int, ...]
     items: tuple[str, ...] = ()
+    # `text` squeezed (for boilerplate) and normalised (for repeats): asked for often, so made once.
+    squeezed: str = field(init=False)
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.squeezed = textmatch.squeeze(self.text)
+        self.key = self.squeezed if self.text.isascii() else textmatch.normalise(self.text)
 
 
 @dataclass(slots=True)
@@ -164,6 +201,8 @@ class _Body:
     reason: Reason | None = None
     duplicate_of: int | None = None
     pattern: str | None = None
+    # The 3-grams of `text` as the near-duplicate check made them, for the sketch to reuse.
+    grams: textmatch.Grams | None = None
 
 
 @dataclass(slots=True)
@@ -180,15 +219,19 @@ class _Header:
 def parse_article(path: str, text: str, *, sidecar: Meta | None = None, rules: Rules = DEFAULT_RULES) -> Article:
     """Parse an article's text. Raises ContentError naming `path` and a line."""
     # decode() already did this; text from elsewhere gets the same line numbers it would have.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, body_start = split(path, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    meta, body_start = split_lines(path, lines)
     if sidecar is not None:
         meta = sidecar.merged_over(meta)
-    lines = text.split("\n")
-    records = {i + 1: LineRecord(i + 1, "front_matter") for i in range(body_start) if lines[i].strip()}
+    records = {i + 1: _record(i + 1, "front_matter") for i in range(body_start) if lines[i].strip()}
     if path.lower().endswith((".md", ".markdown")):
         headline, blocks = parse_markdown(path, lines, body_start, meta, records)
-        return _article(path, meta, _Header(headline=headline), None, blocks, records)
+        texts = [t for b in blocks for t in (b.items or (b.text,))]
+        return _article(
+            path, meta, _Header(headline=headline), None, blocks, records, textmatch.word_count(texts), texts
+        )
     return _parse_text(path, lines, body_start, meta, records, rules)
 
 
@@ -208,16 +251,24 @@ def _parse_text(
     _dedupe(body, header, rules)
     dateline = _dateline(body, header)
     _subheadings(body)
-    blocks = _blocks(body)
-    if not blocks:
+    kept = _reading_order(body)
+    if not kept:
         where = units[-1].line
         raise ContentError.at(path, where, "article has no body text after its headline")
     records.update(header.roles)
     for item in body:
         role: LineRole = "dropped" if item.kind == "dropped" else item.kind
         for n in item.unit.lines:
-            records[n] = LineRecord(n, role, item.reason, item.duplicate_of, item.pattern)
-    return _article(path, meta, header, dateline, blocks, records)
+            records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
+    words = sum(map(_word_count, kept))
+    texts = [item.grams if item.grams is not None and item.text == item.unit.text else item.text for item in kept]
+    return _article(path, meta, header, dateline, tuple(map(_block, kept)), records, words, texts)
+
+
+def _word_count(item: _Body) -> int:
+    """The words of a block made from `item`; its unit's squeezed text already has them one space apart."""
+    squeezed = item.unit.squeezed if item.text == item.unit.text else textmatch.squeeze(item.text)
+    return squeezed.count(" ") + 1 if squeezed else 0
 
 
 def _article(
@@ -227,16 +278,19 @@ def _article(
     dateline: Dateline | None,
     blocks: tuple[Block, ...],
     records: dict[int, LineRecord],
+    words: int,
+    texts: Sequence[str | textmatch.Grams],
 ) -> Article:
+    """The record, from everything found; `texts` are the body's, in reading order, some already in 3-grams."""
     warnings: list[Notice] = []
     date, origin = _resolve_date(path, meta, header, dateline)
     if date is None:
         warnings.append(Notice(path, 1, "undated: add 'date:' to front matter, a date line, or a date in the path"))
-    words = textmatch.word_count(t for b in blocks for t in (b.items or (b.text,)))
     stated = header.reading_time
+    headline = meta.headline or header.headline or ""
     return Article(
         source=path,
-        headline=meta.headline or header.headline or "",
+        headline=headline,
         standfirst=meta.standfirst or header.standfirst,
         byline=meta.byline if meta.byline is not None else tuple(header.byline),
         dateline=meta.dateline or dateline,
@@ -254,6 +308,7 @@ def _article(
         demo=bool(meta.demo),
         date_origin=origin,
         warnings=tuple(warnings),
+        sketch=textmatch.sketch([headline, *texts]),
     )
 
 
@@ -308,7 +363,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         if _URL_LINE.match(unit.text):
             header.url = header.url or unit.text
             header.roles[unit.line] = LineRecord(unit.line, "url")
-        elif (pattern := _boilerplate(unit.text, rules)) is not None:
+        elif (pattern := _boilerplate(unit.text, rules, unit.squeezed)) is not None:
             header.roles[unit.line] = LineRecord(unit.line, "dropped", "boilerplate", pattern=pattern)
         else:
             break
@@ -332,7 +387,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         text = unit.text
         if unit.items:
             break
-        if key(text) == headline_key:
+        if unit.key == headline_key:
             if headline_line is None:
                 headline_line = unit.line
                 header.roles[unit.line] = LineRecord(unit.line, "headline")
@@ -341,7 +396,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         elif _URL_LINE.match(text):
             header.url = header.url or text
             header.roles[unit.line] = LineRecord(unit.line, "url")
-        elif (pattern := _boilerplate(text, rules)) is not None and not _TEASER_MARKER.match(text):
+        elif (pattern := _boilerplate(text, rules, unit.squeezed)) is not None and not _TEASER_MARKER.match(text):
             header.roles[unit.line] = LineRecord(unit.line, "dropped", "boilerplate", pattern=pattern)
         elif (minutes := _READING_TIME.match(text)) and header.reading_time is None:
             header.reading_time = int(minutes["n"])
@@ -352,7 +407,7 @@ def _header(units: list[_Unit], meta: Meta, rules: Rules) -> tuple[_Header, int]
         elif (names := _byline(text)) is not None:
             header.byline.extend(n for n in names if n not in header.byline)
             header.roles[unit.line] = LineRecord(unit.line, "byline")
-        elif meta.standfirst is not None and key(text) == key(meta.standfirst):
+        elif meta.standfirst is not None and unit.key == key(meta.standfirst):
             header.roles[unit.line] = LineRecord(unit.line, "standfirst")
         elif header.standfirst is None and meta.standfirst is None and _reading_time_follows(units, i + 1):
             header.standfirst = text
@@ -410,7 +465,7 @@ def _classify(units: list[_Unit], rules: Rules) -> list[_Body]:
     for k, unit in enumerate(units):
         if unit.items:
             teaser_left = 0
-        elif (pattern := _boilerplate(unit.text, rules)) is not None:
+        elif (pattern := _boilerplate(unit.text, rules, unit.squeezed)) is not None:
             furniture[k] = pattern
             teaser_left = TEASER_LINES if _TEASER_MARKER.match(unit.text) else 0
         elif teaser_left and _teaser_line(unit.text):
@@ -458,10 +513,16 @@ def _display_quote(text: str) -> bool:
     return len(text.split()) >= 4 and len(letters) >= 12 and all(c.isupper() for c in letters)
 
 
-def _boilerplate(text: str, rules: Rules) -> str | None:
+def _boilerplate(text: str, rules: Rules, squeezed: str | None = None) -> str | None:
+    """The pattern a whole line matches, if any; `squeezed` is `textmatch.squeeze(text)` when known."""
     if len(text) > 400:
         return None
-    line = " ".join(text.split())
+    line = textmatch.squeeze(text) if squeezed is None else squeezed
+    if rules.any_boilerplate is not None:
+        match = rules.any_boilerplate.match(line)
+        if match is None or match.lastindex is None:
+            return None
+        return rules.boilerplate[match.lastindex - 1].pattern[4:-2]
     for pattern in rules.boilerplate:
         if pattern.match(line):
             return pattern.pattern[4:-2]
@@ -505,11 +566,10 @@ def _heading_shaped(text: str) -> bool:
 
 def _sentence_like(text: str) -> bool:
     """Whether a repeated line is substantial enough that repeating it can only be a copy."""
-    count = len(text.split())
-    if count >= LONG_REPEAT_WORDS:
+    if textmatch.has_words(text, LONG_REPEAT_WORDS):
         return True
     core = text.rstrip(_CLOSERS)
-    return count >= SHORT_REPEAT_WORDS and bool(core) and core[-1] in _FULL_STOP
+    return textmatch.has_words(text, SHORT_REPEAT_WORDS) and bool(core) and core[-1] in _FULL_STOP
 
 
 def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
@@ -534,7 +594,7 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
     for idx, item in enumerate(body):
         if item.kind == "dropped":
             continue
-        slot = (item.kind == "pullquote", key(item.text + " | " + (item.attribution or "")))
+        slot = (item.kind == "pullquote", _repeat_key(item))
         first = seen.get(slot)
         if first is None:
             seen[slot] = item.unit.line
@@ -547,14 +607,12 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
     for item in body:
         if item.kind not in ("paragraph", "list") or item.reason is not None:
             continue
-        if len(item.text.split()) < textmatch.NEAR_DUPLICATE_MIN_WORDS:
+        if not textmatch.has_words(item.text, textmatch.NEAR_DUPLICATE_MIN_WORDS):
             continue
-        sig = textmatch.shingles(item.text)
-        original = index.find(sig)
+        item.grams = textmatch.Grams.of(item.text)
+        original = index.match_or_add(item.unit.line, item.grams)
         if original is not None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
-        else:
-            index.add(item.unit.line, sig)
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
     copies.update(idx for idx in repeats if _sentence_like(body[idx].text))
     for idx in repeats:
@@ -565,6 +623,16 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             item.kind = "dropped"
         else:
             item.reason = item.duplicate_of = None
+
+
+def _repeat_key(item: _Body) -> str:
+    """`normalise(text + " | " + attribution)`: the text a repeat must match."""
+    if item.attribution is None:
+        # The same string, built from the normalised text the unit already has where it can be: NFKC
+        # leaves " | " as it is and never joins it to the text before it.
+        text = item.unit.key if item.text == item.unit.text else textmatch.normalise(item.text)
+        return text + " |" if text else "|"
+    return textmatch.normalise(item.text + " | " + item.attribution)
 
 
 def _next_to(body: list[_Body], original: int, idx: int) -> bool:
@@ -664,22 +732,28 @@ def _dated_opening(kept: list[_Body], header: _Header) -> None:
             return
 
 
-def _blocks(body: list[_Body]) -> tuple[Block, ...]:
-    """Kept units in reading order; each pull-quote goes after the original of the line above it."""
-    keyed: list[tuple[int, int, int, Block]] = []
+def _reading_order(body: list[_Body]) -> list[_Body]:
+    """The items that become blocks, in reading order; each pull-quote goes after the original of the line above it."""
+    keyed: list[tuple[int, int, int, _Body]] = []
     anchor = 0
     for item in body:
         unit = item.unit
         if item.kind == "pullquote":
-            block = Block("pullquote", item.text, unit.line, attribution=item.attribution)
-            keyed.append((anchor, 1, unit.line, block))
+            keyed.append((anchor, 1, unit.line, item))
             continue
         if item.reason in ("duplicate", "near_duplicate") and item.duplicate_of is not None:
             anchor = item.duplicate_of
         elif item.reason != "boilerplate":
             anchor = unit.line
         if item.kind in ("paragraph", "subheading", "list"):
-            kind: BlockKind = item.kind
-            keyed.append((unit.line, 0, unit.line, Block(kind, item.text, unit.line, items=unit.items)))
+            keyed.append((unit.line, 0, unit.line, item))
     keyed.sort(key=lambda k: k[:3])
-    return tuple(k[3] for k in keyed)
+    return [k[3] for k in keyed]
+
+
+def _block(item: _Body) -> Block:
+    if item.kind == "pullquote":
+        return Block("pullquote", item.text, item.unit.line, attribution=item.attribution)
+    assert item.kind in ("paragraph", "subheading", "list")
+    kind: BlockKind = item.kind
+    return Block(kind, item.text, item.unit.line, items=item.unit.items)
