@@ -113,13 +113,12 @@ def _keywords(articles: Sequence[Article]) -> list[dict[str, float]]:
 def related(articles: Sequence[Article], topics: Sequence[tuple[str, ...]]) -> list[tuple[int, ...]]:
     """For each article, the indices of up to five most similar others, best first."""
     vectors = _keywords(articles)
-    postings: dict[str, list[tuple[float, int]]] = {}
+    holders: dict[str, list[tuple[float, int]]] = {}
     for i, vector in enumerate(vectors):
         for word, weight in vector.items():
-            postings.setdefault(word, []).append((weight, i))
-    for posting in postings.values():
-        posting.sort(key=lambda p: (-p[0], p[1]))
-        del posting[POSTING_LIMIT:]
+            holders.setdefault(word, []).append((-weight, i))
+    # Each word's strongest holders only: (-weight, index), so the heap keeps the heaviest, then the first.
+    strongest = {word: heapq.nsmallest(POSTING_LIMIT, posting) for word, posting in holders.items()}
     by_topic: dict[str, list[int]] = {}
     for i, names in enumerate(topics):
         for name in names:
@@ -127,16 +126,16 @@ def related(articles: Sequence[Article], topics: Sequence[tuple[str, ...]]) -> l
     result: list[tuple[int, ...]] = []
     for i, vector in enumerate(vectors):
         scores: dict[int, float] = {}
+        get = scores.get
         for word, weight in vector.items():
-            for other_weight, j in postings[word]:
-                if j != i:
-                    scores[j] = scores.get(j, 0.0) + weight * other_weight
+            for negative, j in strongest[word]:
+                scores[j] = get(j, 0.0) - weight * negative
         for name in topics[i]:
             members = by_topic[name.casefold()]
             if len(members) <= POSTING_LIMIT:
                 for j in members:
-                    if j != i:
-                        scores[j] = scores.get(j, 0.0) + TOPIC_BONUS
-        best = sorted(scores.items(), key=lambda s: (-s[1], s[0]))[:RELATED]
-        result.append(tuple(j for j, _ in best))
+                    scores[j] = get(j, 0.0) + TOPIC_BONUS
+        scores.pop(i, None)
+        best = heapq.nsmallest(RELATED, [(-score, j) for j, score in scores.items()])
+        result.append(tuple(j for _, j in best))
     return result
