@@ -93,7 +93,7 @@ def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> R
     published = [item for item in loaded if not item.article.draft]
     site = enrich(dedupe.across(published), config)
     indexer = _indexer(config, cache_folder) if config.search else None
-    written = write.write_site(config.output, render.render_site(site, jobs), indexer)
+    written = write.write_site(config.output, lambda put: render.render_site(site, put, jobs), indexer)
     _save_cache(cache)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}

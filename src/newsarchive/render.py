@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
@@ -26,6 +26,7 @@ from . import cite, parallel, urls
 from .enrich import Entry, Site
 from .feeds import FeedInfo, Item, feed_files
 from .theme import default_theme
+from .write import Placed, Put
 
 MONTHS = "January February March April May June July August September October November December".split()
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -596,49 +597,54 @@ def _static(site: Site) -> dict[str, bytes]:
     return files
 
 
-# The site being rendered, set before worker processes fork so that they inherit it.
+# The site being rendered and where pages go, set before worker processes fork so that they inherit them.
 _SITE: Site | None = None
+_PUT: Put | None = None
 _RENDERER: Renderer | None = None
 ARTICLES_PER_TASK = 200
 
 
-def _task(task: tuple[str, int, int]) -> list[tuple[str, bytes]]:
-    """Render one share of the site: a range of article pages, or one group of other pages."""
-    global _RENDERER
-    assert _SITE is not None
-    if _RENDERER is None or _RENDERER.site is not _SITE:
-        _RENDERER = Renderer(_SITE)
-    renderer = _RENDERER
-    kind, start, stop = task
+def _pages(renderer: Renderer, kind: str, start: int, stop: int) -> Iterable[tuple[str, bytes]]:
     if kind == "articles":
-        return [renderer.article_page(i) for i in range(start, stop)]
-    if kind == "lists":
-        return [*renderer.home_pages(), *renderer.archive_pages(), *renderer.topic_pages()]
+        return (renderer.article_page(i) for i in range(start, stop))
+    if kind == "home":
+        return renderer.home_pages()
+    if kind == "archive":
+        return renderer.archive_pages()
+    if kind == "topics":
+        return renderer.topic_pages()
     return [renderer.search_page(), renderer.not_found(), *renderer.feeds().items()]
 
 
-def _forget_renderer() -> None:
+def _task(task: tuple[str, int, int]) -> list[Placed]:
+    """Render one share of the site (a range of article pages, or one kind of list page) and put it in place."""
     global _RENDERER
-    _RENDERER = None
+    assert _SITE is not None and _PUT is not None
+    if _RENDERER is None or _RENDERER.site is not _SITE:
+        _RENDERER = Renderer(_SITE)
+    put = _PUT
+    return [put(path, data) for path, data in _pages(_RENDERER, *task)]
 
 
-def render_site(site: Site, jobs: int = 1) -> Iterator[tuple[str, bytes]]:
-    """Every output file of the site, as (output path, bytes), rendered by `jobs` processes."""
-    global _SITE
+def render_site(site: Site, put: Put, jobs: int = 1) -> Iterator[Placed]:
+    """Render every output file of the site with `jobs` processes, each putting its pages in place."""
+    global _SITE, _PUT, _RENDERER
     count = len(site.entries)
-    tasks = [("articles", i, min(i + ARTICLES_PER_TASK, count)) for i in range(0, count, ARTICLES_PER_TASK)]
-    tasks += [("lists", 0, 0), ("other", 0, 0)]
+    # The list pages go first: each kind is one long task, best started while articles fill the gaps.
+    tasks = [("topics", 0, 0), ("archive", 0, 0), ("home", 0, 0), ("other", 0, 0)]
+    tasks += [("articles", i, min(i + ARTICLES_PER_TASK, count)) for i in range(0, count, ARTICLES_PER_TASK)]
     html: list[str] = []
-    _SITE = site
+    _SITE, _PUT = site, put
     try:
         for batch in parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1):
-            for path, data in batch:
-                if path.endswith(".html"):
-                    html.append(path)
-                yield path, data
+            for placed in batch:
+                if placed.rel.endswith(".html"):
+                    html.append(placed.rel)
+                yield placed
     finally:
-        _SITE = None
-        _forget_renderer()
-    yield from sitemaps(site, html).items()
-    yield urls.ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n".encode()
-    yield from _static(site).items()
+        _SITE = _PUT = _RENDERER = None
+    for path, data in sitemaps(site, html).items():
+        yield put(path, data)
+    yield put(urls.ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n".encode())
+    for path, data in _static(site).items():
+        yield put(path, data)

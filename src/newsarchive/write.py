@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import os
 import shutil
@@ -40,6 +41,15 @@ def staging_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.building"
 
 
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """One file put into the staging folder: its path, whether the old file was kept, its content digest."""
+
+    rel: str
+    kept: bool
+    digest: bytes
+
+
 @dataclass(slots=True)
 class Written:
     """What a write did: files written anew, and files kept (unchanged, with their old modification time)."""
@@ -50,6 +60,9 @@ class Written:
     pages_digest: str = ""
 
 
+Put = Callable[[str, bytes], Placed]
+
+
 def _same(old: Path, data: bytes) -> bool:
     try:
         return old.stat().st_size == len(data) and old.read_bytes() == data
@@ -57,17 +70,25 @@ def _same(old: Path, data: bytes) -> bool:
         return False
 
 
-def _place(target: Path, old: Path, data: bytes, done: Written) -> None:
-    """Write one file into the staging folder, or link the old file there when its bytes are the same."""
+def place(staging: Path, output: Path, rel: str, data: bytes) -> Placed:
+    """Put one file into the staging folder, or link the current site's file there when its bytes are the same.
+
+    Safe to call from several worker processes at once: each writes its own files.
+    """
+    if not urls.is_safe(rel):
+        raise UsageError(f"refusing to write outside the output folder: {rel!r}")
+    target = staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = output / rel
+    digest = hashlib.blake2b(data, digest_size=20).digest()
     if _same(old, data):
         try:
             os.link(old, target)
-            done.kept += 1
-            return
+            return Placed(rel, True, digest)
         except OSError:
             pass
     target.write_bytes(data)
-    done.written += 1
+    return Placed(rel, False, digest)
 
 
 def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> None:
@@ -88,43 +109,41 @@ def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> 
 
 def write_site(
     output: Path,
-    files: Iterable[tuple[str, bytes]],
+    produce: Callable[[Put], Iterable[Placed]],
     finish: Callable[[Path, str], str | None] | None = None,
 ) -> Written:
-    """Write `files` into a staging folder, let `finish` add to it (the search index), then swap it in.
+    """Let `produce` put the site's files into a staging folder, let `finish` add to it (the search index),
+    then swap it in.
 
-    Files are written as they come, so the whole site never has to sit in memory. A file whose bytes
-    equal the current site's is linked rather than rewritten, so it keeps its modification time and
-    rsync or a CDN sees no change. Two files claiming one path, or a path leaving the output folder,
-    stop the build before anything is swapped in.
+    Files are written as they are made, by whichever process makes them, so the whole site never sits in
+    memory. A file whose bytes equal the current site's is linked rather than rewritten, so it keeps its
+    modification time and rsync or a CDN sees no change. Two files claiming one path, or a path leaving
+    the output folder, stop the build before anything is swapped in.
     """
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output}: output path exists and is not a folder")
     staging = staging_folder(output)
     done = Written()
+    pages: list[tuple[str, bytes]] = []
     seen: set[str] = set()
-    pages = hashlib.blake2b(digest_size=20)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir()
-        made: set[Path] = set()
-        for rel, data in files:
-            if not urls.is_safe(rel):
-                raise UsageError(f"refusing to write outside the output folder: {rel!r}")
-            if rel in seen:
-                raise UsageError(f"two pages would be written to {rel}; nothing was published")
-            seen.add(rel)
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            _place(target, output / rel, data, done)
-            if rel.endswith(".html"):
-                pages.update(b"%d:%s\x00%d:" % (len(rel), rel.encode(), len(data)) + data)
-        done.paths.extend(seen)
-        done.pages_digest = pages.hexdigest()
+        for placed in produce(functools.partial(place, staging, output)):
+            if placed.rel in seen:
+                raise UsageError(f"two pages would be written to {placed.rel}; nothing was published")
+            seen.add(placed.rel)
+            done.kept += placed.kept
+            done.written += not placed.kept
+            if placed.rel.endswith(".html"):
+                pages.append((placed.rel, placed.digest))
+        done.paths.extend(sorted(seen))
+        summary = hashlib.blake2b(digest_size=20)
+        for rel, digest in sorted(pages):
+            summary.update(rel.encode() + b"\x00" + digest)
+        done.pages_digest = summary.hexdigest()
         if finish is not None and (added := finish(staging, done.pages_digest)):
             _keep_unchanged(staging, output, added, done)
         _swap(staging, output)
