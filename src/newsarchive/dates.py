@@ -56,6 +56,7 @@ _PREFIX = re.compile(
     r"\s*(?::|\s[-\u2013\u2014]|--)\s+(?=\S)",
     re.IGNORECASE,
 )
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _PATH = re.compile(r"(?:^|[/\\])(?P<y>(?:19|20)\d{2})(?P<sep>[/\\-])(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?:[/\\-])")
 
 
@@ -66,10 +67,15 @@ def _make(year: str, month: str | int, day: str) -> dt.date | None:
         return None
 
 
+def _has_digit(text: str) -> bool:
+    # In ASCII the digits are 0-9, and a regex finds one quicker than a loop over characters.
+    return _ASCII_DIGIT.search(text) is not None if text.isascii() else any(c.isdigit() for c in text)
+
+
 def parse_date_line(text: str) -> dt.date | None:
     """The date a whole line states, or None if the line is not just a date."""
     line = " ".join(text.split()).rstrip(" .")
-    if len(line) > 80 or not any(c.isdigit() for c in line):
+    if len(line) > 80 or not _has_digit(line):
         return None
     if match := _ISO.match(line):
         return _make(match["y"], match["m"], match["d"])

@@ -15,10 +15,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 
 from . import textmatch
 from .load import Loaded
+from .model import Article
 
 # Two articles this similar (word 3-gram Jaccard) are the same story filed twice.
 # On the BBC corpus 0.9 folds a re-headlined copy or one with a sentence
@@ -43,16 +44,24 @@ def _rank(item: Loaded) -> tuple[bool, dt.date, str]:
     return (date is None, date or dt.date.min, item.source.rel)
 
 
-def _key(item: Loaded) -> str:
+def _pieces(article: Article) -> list[str]:
+    """The headline and the body's texts: what the copies of a story share."""
+    return [article.headline, *(text for block in article.blocks for text in (block.items or (block.text,)))]
+
+
+def _text(article: Article) -> str:
     """`normalise(headline + "\\n" + body_text)`, built a piece at a time.
 
     A line break is whitespace and NFKC never joins across it, so this is the
     pieces normalised and joined by spaces; most pieces are normal already,
     and checking that is quicker than squeezing the whole text.
     """
-    article = item.article
-    pieces = [article.headline, *(text for block in article.blocks for text in (block.items or (block.text,)))]
-    return " ".join(filter(None, map(textmatch.normalise, pieces)))
+    return " ".join(filter(None, map(textmatch.normalise, _pieces(article))))
+
+
+def _sketch(article: Article) -> tuple[int, ...]:
+    # The loader makes the sketch; an article made some other way gets one here.
+    return article.sketch or textmatch.sketch(_pieces(article), SKETCH_SIZE)
 
 
 class _Leaders:
@@ -64,29 +73,33 @@ class _Leaders:
     """
 
     def __init__(self) -> None:
-        self._texts: dict[int, str] = {}
-        self._sigs: dict[int, frozenset[tuple[bytes, ...]]] = {}
+        self._articles: dict[int, Article] = {}
+        self._sigs: dict[int, frozenset[bytes]] = {}
         # The leaders whose sketch holds each fingerprint; () once more than MAX_POSTING do, since
         # such a fingerprint finds no candidates from then on. Tuples of numbers cost the garbage
         # collector nothing, where a list per fingerprint made it walk them all again and again.
         self._postings: dict[int, tuple[int, ...]] = {}
 
-    def find(self, text: str, sketch: Sequence[int]) -> int | None:
+    def find(self, article: Article, sketch: Sequence[int]) -> int | None:
         shared = Counter(chain.from_iterable(map(self._postings.get, sketch, repeat(()))))
         needed = min(SKETCH_SHARED, len(sketch))
-        candidates = sorted(n for n, count in shared.items() if count >= needed)
+        candidates = sorted(compress(shared.keys(), map(needed.__le__, shared.values())))
         if not candidates:
             return None
-        sig = textmatch.shingles_of(textmatch.encoded_words(text))
+        sig = _shingles(article)
         best: tuple[float, int] | None = None
         for leader in candidates:
-            score = textmatch.similarity(sig, self._sig(leader))
+            other = self._sig(leader)
+            # Similarity is at most the ratio of the sizes, and float division rounds monotonically.
+            if min(len(sig), len(other)) / max(len(sig), len(other)) < NEAR_IDENTICAL_THRESHOLD:
+                continue
+            score = textmatch.similarity(sig, other)
             if score >= NEAR_IDENTICAL_THRESHOLD and (best is None or score > best[0]):
                 best = (score, leader)
         return best[1] if best else None
 
-    def add(self, leader: int, text: str, sketch: Sequence[int]) -> None:
-        self._texts[leader] = text
+    def add(self, leader: int, article: Article, sketch: Sequence[int]) -> None:
+        self._articles[leader] = article
         for fp in sketch:
             posting = self._postings.get(fp)
             if posting is None:
@@ -96,28 +109,50 @@ class _Leaders:
             else:
                 self._postings[fp] = ()
 
-    def _sig(self, leader: int) -> frozenset[tuple[bytes, ...]]:
+    def _sig(self, leader: int) -> frozenset[bytes]:
         sig = self._sigs.get(leader)
         if sig is None:
-            sig = self._sigs[leader] = textmatch.shingles_of(textmatch.encoded_words(self._texts[leader]))
+            sig = self._sigs[leader] = _shingles(self._articles[leader])
         return sig
+
+
+def _shingles(article: Article) -> frozenset[bytes]:
+    """The article's word 3-grams, each as its UTF-8 words joined by U+001F, which is never in a word.
+
+    Joined, a 3-gram keeps its hash, so comparing sets of them is quicker;
+    the similarities are those of the 3-grams themselves.
+    """
+    toks = [word for piece in _pieces(article) for word in textmatch.encoded_words(piece)]
+    if len(toks) < 3:
+        return frozenset({b"\x1f".join(toks)})
+    return frozenset(map(b"\x1f".join, zip(toks, toks[1:], toks[2:], strict=False)))
 
 
 def across(items: Sequence[Loaded]) -> list[Filed]:
     ordered = sorted(items, key=_rank)
     groups: dict[int, list[Loaded]] = {}
-    exact: dict[str, int] = {}
+    # Copies share a normalised text, so their words, so their sketch: texts are compared only
+    # between articles with the same sketch, and most sketches are unique, so most are never built.
+    by_sketch: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    texts: dict[int, str] = {}
     leaders = _Leaders()
     for n, item in enumerate(ordered):
-        key = _key(item)
-        leader = exact.get(key)
+        sketch = _sketch(item.article)
+        same = by_sketch.setdefault(sketch, [])
+        leader = None
+        if same:
+            text = texts[n] = _text(item.article)
+            for m, story in same:
+                if m not in texts:
+                    texts[m] = _text(ordered[m].article)
+                if texts[m] == text:
+                    leader = story
+                    break
         if leader is None:
-            # The loader makes the sketch; an article made some other way gets one here.
-            sketch = item.article.sketch or textmatch.sketch([key], SKETCH_SIZE)
-            leader = leaders.find(key, sketch)
+            leader = leaders.find(item.article, sketch)
             if leader is None:
-                leaders.add(n, key, sketch)
+                leaders.add(n, item.article, sketch)
                 leader = n
-            exact[key] = leader
+        same.append((n, leader))
         groups.setdefault(leader, []).append(item)
     return [Filed(group[0], tuple(group[1:])) for group in groups.values()]

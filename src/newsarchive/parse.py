@@ -77,6 +77,7 @@ _TEASER_MARKER = re.compile(
 _URL_LINE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _READING_TIME = re.compile(r"^(?P<n>\d{1,3})\s*(?:-\s*)?(?:min|mins|minutes?)\.?\s+read$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa]|\d{1,2}[.)])\s+")
+_BULLET_OPENERS = "-*\u2022\u25cf\u25aa"
 # Bullets go (the list shows its own); numbers stay, since a list renders unnumbered.
 _BULLET_MARK = re.compile(r"^\s*[-*\u2022\u25cf\u25aa]\s+")
 _NAME = r"[A-Z][\w'\u2019.-]*(?:\s+(?:van|von|de|der|da|del|la|le|bin|al|[A-Z][\w'\u2019.-]*)){1,3}"
@@ -201,8 +202,8 @@ class _Body:
     reason: Reason | None = None
     duplicate_of: int | None = None
     pattern: str | None = None
-    # The 3-grams of `text` as the near-duplicate check made them, for the sketch to reuse.
-    grams: textmatch.Grams | None = None
+    # The words of `text` as the near-duplicate check split them, for the sketch to reuse.
+    words: list[bytes] | None = None
 
 
 @dataclass(slots=True)
@@ -261,12 +262,12 @@ def _parse_text(
         for n in item.unit.lines:
             records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
     words = sum(map(_word_count, kept))
-    texts = [item.grams if item.grams is not None and item.text == item.unit.text else item.text for item in kept]
+    texts = [item.words if item.words is not None and item.text == item.unit.text else item.text for item in kept]
     return _article(path, meta, header, dateline, tuple(map(_block, kept)), records, words, texts)
 
 
 def _word_count(item: _Body) -> int:
-    """The words of a block made from `item`; its unit's squeezed text already has them one space apart."""
+    """`len(item.text.split())`; its unit's squeezed text already has the words one space apart."""
     squeezed = item.unit.squeezed if item.text == item.unit.text else textmatch.squeeze(item.text)
     return squeezed.count(" ") + 1 if squeezed else 0
 
@@ -279,9 +280,9 @@ def _article(
     blocks: tuple[Block, ...],
     records: dict[int, LineRecord],
     words: int,
-    texts: Sequence[str | textmatch.Grams],
+    texts: Sequence[str | list[bytes]],
 ) -> Article:
-    """The record, from everything found; `texts` are the body's, in reading order, some already in 3-grams."""
+    """The record, from everything found; `texts` are the body's in reading order, some already split into words."""
     warnings: list[Notice] = []
     date, origin = _resolve_date(path, meta, header, dateline)
     if date is None:
@@ -335,10 +336,12 @@ def _units(lines: list[str], start: int) -> list[_Unit]:
     i = start
     while i < len(lines):
         raw = lines[i]
-        if not raw.strip():
+        text = raw.strip()
+        if not text:
             i += 1
             continue
-        if _BULLET.match(raw):
+        # Only a line opening with a mark or a digit can be a bullet; most open with neither.
+        if (text[0] in _BULLET_OPENERS or text[0].isdecimal()) and _BULLET.match(raw):
             j = i
             while j < len(lines) and lines[j].strip() and _BULLET.match(lines[j]):
                 j += 1
@@ -347,7 +350,7 @@ def _units(lines: list[str], start: int) -> list[_Unit]:
                 units.append(_Unit(i + 1, "\n".join(items), tuple(range(i + 1, j + 1)), items))
                 i = j
                 continue
-        units.append(_Unit(i + 1, raw.strip(), (i + 1,)))
+        units.append(_Unit(i + 1, text, (i + 1,)))
         i += 1
     return units
 
@@ -564,12 +567,13 @@ def _heading_shaped(text: str) -> bool:
     return text[0].isupper() or text[0].isdigit() or text[0] in "'\"\u2018\u201c"
 
 
-def _sentence_like(text: str) -> bool:
+def _sentence_like(item: _Body) -> bool:
     """Whether a repeated line is substantial enough that repeating it can only be a copy."""
-    if textmatch.has_words(text, LONG_REPEAT_WORDS):
+    count = _word_count(item)
+    if count >= LONG_REPEAT_WORDS:
         return True
-    core = text.rstrip(_CLOSERS)
-    return textmatch.has_words(text, SHORT_REPEAT_WORDS) and bool(core) and core[-1] in _FULL_STOP
+    core = item.text.rstrip(_CLOSERS)
+    return count >= SHORT_REPEAT_WORDS and bool(core) and core[-1] in _FULL_STOP
 
 
 def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
@@ -607,14 +611,14 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
     for item in body:
         if item.kind not in ("paragraph", "list") or item.reason is not None:
             continue
-        if not textmatch.has_words(item.text, textmatch.NEAR_DUPLICATE_MIN_WORDS):
+        if _word_count(item) < textmatch.NEAR_DUPLICATE_MIN_WORDS:
             continue
-        item.grams = textmatch.Grams.of(item.text)
-        original = index.match_or_add(item.unit.line, item.grams)
+        item.words = textmatch.encoded_words(item.text)
+        original = index.match_or_add(item.unit.line, item.words)
         if original is not None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
-    copies.update(idx for idx in repeats if _sentence_like(body[idx].text))
+    copies.update(idx for idx in repeats if _sentence_like(body[idx]))
     for idx in repeats:
         item = body[idx]
         assert item.duplicate_of is not None

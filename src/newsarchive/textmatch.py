@@ -14,7 +14,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 _WORD = re.compile(r"\w+")
 # One byte table does the work of casefold and \w+ on the ASCII part of UTF-8 text: word
@@ -87,11 +87,6 @@ def _spaced_words(text: str) -> bytes | list[str]:
     return text.encode("utf-8").translate(_ASCII_WORDS)
 
 
-def has_words(text: str, count: int) -> bool:
-    """Whether `text` has at least `count` whitespace-separated words, without splitting all of it."""
-    return len(text.split(maxsplit=count - 1)) >= count
-
-
 def shingles(text: str, size: int = 3) -> frozenset[Shingle]:
     """The word n-grams of `text`, compared exactly (no hashing, so no collisions)."""
     return shingles_of(words(text), size)
@@ -111,60 +106,25 @@ def similarity(a: frozenset[T], b: frozenset[T]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-class Grams(NamedTuple):
-    """A text's words in UTF-8 (`encoded_words`) and the fingerprint of each of its 3-grams, in order.
-
-    A fingerprint is the CRC-32 of the 3-gram's words joined by U+001F: the
-    same in every process and run. Fewer than three words make one "3-gram",
-    all of them.
-    """
-
-    words: list[bytes]
-    fingerprints: list[int]
-
-    @classmethod
-    def of(cls, text: str) -> Grams:
-        toks = encoded_words(text)
-        return cls(toks, _fingerprints(toks))
-
-
-def _fingerprints(toks: list[bytes]) -> list[int]:
-    if len(toks) < 3:
-        return [zlib.crc32(b"\x1f".join(toks))]
-    return list(map(zlib.crc32, map(b"\x1f".join, zip(toks, toks[1:], toks[2:], strict=False))))
-
-
-def sketch(pieces: Sequence[str | Grams], size: int = SKETCH_SIZE) -> tuple[int, ...]:
+def sketch(pieces: Sequence[str | list[bytes]], size: int = SKETCH_SIZE) -> tuple[int, ...]:
     """The `size` smallest distinct 3-gram fingerprints of the pieces joined by line breaks, ascending.
 
-    A line break is never part of a word, so the words of the whole are the
-    pieces' words in turn. Pieces given as Grams lend their fingerprints:
-    only the 3-grams that start in the words before them and run into them
-    are new.
+    A fingerprint is the CRC-32 of the 3-gram's words in UTF-8 joined by
+    U+001F: the same in every process and run. Fewer than three words make
+    one "3-gram", all of them. A line break is never part of a word, so the
+    words of the whole are the pieces' words in turn; a piece may come
+    already split (`encoded_words`).
     """
-    words = [piece.words if isinstance(piece, Grams) else encoded_words(piece) for piece in pieces]
-    total = sum(map(len, words))
-    if total < 3:
-        return (zlib.crc32(b"\x1f".join(chain.from_iterable(words))),)
-    lent: list[list[int]] = []
-    grams: list[tuple[bytes, ...]] = []
-    tail: list[bytes] = []  # the last two words so far, whose 3-grams are still open
-    for piece, toks in zip(pieces, words, strict=True):
-        if isinstance(piece, Grams) and len(toks) >= 3:
-            lent.append(piece.fingerprints)
-            run = tail + toks[:2]
-            tail = toks[-2:]
-        else:
-            run = tail + toks
-            tail = run[-2:]
-        grams.extend(zip(run, run[1:], run[2:], strict=False))
+    toks = list(chain.from_iterable(p if isinstance(p, list) else encoded_words(p) for p in pieces))
+    if len(toks) < 3:
+        return (zlib.crc32(b"\x1f".join(toks)),)
 
     def fingerprints() -> Iterator[int]:
-        return chain(chain.from_iterable(lent), map(zlib.crc32, map(b"\x1f".join, grams)))
+        return map(zlib.crc32, map(b"\x1f".join, zip(toks, toks[1:], toks[2:], strict=False)))
 
     # CRC-32 spreads values evenly, so about twice `size` of them fall below this bound; when at
     # least `size` distinct ones do, the smallest are all among them, and only those need sorting.
-    bound = (2 * size << 32) // (total - 2)
+    bound = (2 * size << 32) // (len(toks) - 2)
     below = set(filter(bound.__gt__, fingerprints()))
     return tuple(sorted(below if len(below) >= size else set(fingerprints()))[:size])
 
@@ -179,13 +139,12 @@ class ShingleIndex:
 
     Most texts repeat nothing, and a bound that can only rule a text out
     spares comparing them at all: a text shares with any earlier one at most
-    the 3-grams it shares with all texts seen so far together; it has at
-    least as many new 3-grams as new fingerprints, and at most as many
-    distinct 3-grams as 3-gram positions. Jaccard similarity is also at most
-    the ratio of the smaller set's size to the larger's. Float division rounds
-    monotonically, so a bound below the threshold puts the computed
-    similarity below it too: the results are those of comparing every
-    candidate. Shingle sets are built only for the texts compared.
+    the 3-grams it shares with all texts seen so far together, and it has at
+    most as many distinct 3-grams as 3-gram positions. Jaccard similarity is
+    also at most the ratio of the smaller set's size to the larger's. Float
+    division rounds monotonically, so a bound below the threshold puts the
+    computed similarity below it too: the results are those of comparing
+    every candidate. Shingle sets are built only for the texts compared.
     """
 
     DIRECT = 48
@@ -196,16 +155,16 @@ class ShingleIndex:
         self._words: list[list[bytes]] = []
         self._sets: list[frozenset[tuple[bytes, ...]] | None] = []
         self._keys: list[int] = []
-        # The fingerprint of every 3-gram of every text offered so far, kept or not.
-        self._seen: set[int] = set()
+        # Every 3-gram of every text offered so far, kept or not: a superset of the kept texts' 3-grams.
+        self._seen: set[tuple[bytes, ...]] = set()
         self._postings: dict[tuple[bytes, ...], list[int]] = {}
         self._posted = 0
 
-    def match_or_add(self, key: int, grams: Grams) -> int | None:
-        """The key of the most similar earlier text at or above the threshold (earliest on ties);
-        when there is none, the text is kept under `key` for later texts to repeat."""
-        if self._may_repeat(grams):
-            sig = shingles_of(grams.words)
+    def match_or_add(self, key: int, toks: list[bytes]) -> int | None:
+        """The key of the most similar earlier text at or above the threshold (earliest on ties), given
+        its words (`encoded_words`); when there is none, the text is kept under `key` for later texts."""
+        if self._may_repeat(toks):
+            sig = shingles_of(toks)
             best: tuple[float, int] | None = None
             for idx in self._candidates(sig):
                 other = self._set(idx)
@@ -216,18 +175,18 @@ class ShingleIndex:
                     best = (score, idx)
             if best is not None:
                 return self._keys[best[1]]
-        self._words.append(grams.words)
+        self._words.append(toks)
         self._sets.append(None)
         self._keys.append(key)
         return None
 
-    def _may_repeat(self, grams: Grams) -> bool:
-        """False when no earlier text can reach the threshold; records the text's fingerprints as seen."""
-        positions = len(grams.words) - 2
+    def _may_repeat(self, toks: list[bytes]) -> bool:
+        """False when no earlier text can reach the threshold; records the text's 3-grams as seen."""
+        positions = len(toks) - 2
         if positions < 1:
             return True
         before = len(self._seen)
-        self._seen.update(grams.fingerprints)
+        self._seen.update(zip(toks, toks[1:], toks[2:], strict=False))
         new = len(self._seen) - before
         return (positions - new) / positions >= self.threshold
 
