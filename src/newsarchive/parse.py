@@ -173,7 +173,7 @@ DEFAULT_RULES = Rules.make()
 
 # Line records are small immutable values that recur from file to file (line 5 is a paragraph in
 # most of them); sharing them spares building thousands of identical frozen records.
-_record = functools.lru_cache(maxsize=1 << 16)(LineRecord)
+_record = functools.lru_cache(maxsize=1 << 14)(LineRecord)
 
 
 @dataclass(slots=True)
