@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +123,3 @@ def _json_feed(info: FeedInfo, items: Sequence[Item], self_url: str) -> bytes:
             record["authors"] = [{"name": n} for n in article.byline]
         feed["items"].append(record)
     return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-ItemMaker = Callable[[Entry], Item]

@@ -30,6 +30,8 @@ from .parse import Rules, parse_article
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
+# discover's names are re-exported: loading starts from them.
+__all__ = ["SIDECAR_SUFFIXES", "Loaded", "Source", "discover", "load", "load_all", "read_text", "source_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,3 @@ def load_all(
         else:
             problems.extend(result)
     return loaded, problems
-
-
-__all__ = ["SIDECAR_SUFFIXES", "Loaded", "Source", "discover", "load", "load_all", "read_text", "source_for"]

@@ -26,12 +26,6 @@ _KINDS: dict[str, BlockKind] = {
 }
 
 
-def render_inline(text: str) -> str:
-    """Markdown for one line of text (a standfirst, say), as inline HTML."""
-    html: str = _MD.renderInline(text)
-    return html
-
-
 def _text(tokens: list[Token]) -> str:
     return "\n".join(t.content for t in tokens if t.type == "inline")
 
