@@ -194,3 +194,22 @@ def test_search_index_is_reused_when_no_page_changed_and_rebuilt_when_one_did(tm
     fresh = _config(tmp_path, search=True, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
     build(fresh, use_cache=False)
     assert _tree(config.output / "pagefind") == _tree(fresh.output / "pagefind")
+
+
+def test_a_changed_template_or_newsarchive_module_is_never_up_to_date(tmp_path: Path) -> None:
+    import newsarchive.render as render_module
+
+    _write(tmp_path / "content", {"a1.txt": _article(1)})
+    config = _config(tmp_path)
+    build(config)
+    assert build(config).up_to_date
+    _write(tmp_path / "templates", {"body.html": "<div>{% for b in blocks %}<p>{{ b.text }}</p>{% endfor %}</div>\n"})
+    assert not build(config).up_to_date
+    assert build(config).up_to_date
+    module = Path(render_module.__file__)
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert not build(config).up_to_date, "newsarchive's own code is part of what a site is made from"
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))

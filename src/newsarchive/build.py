@@ -174,7 +174,7 @@ def _files_signature(folder: Path) -> list[tuple[str, int, int]]:
     return sorted(
         (p.relative_to(folder).as_posix(), s.st_size, s.st_mtime_ns)
         for p in folder.rglob("*")
-        if p.is_file() and (s := p.stat())
+        if p.is_file() and "__pycache__" not in p.parts and (s := p.stat())
     )
 
 
@@ -184,7 +184,8 @@ def _stamp(config: Config, sources: list[Source], keep_going: bool) -> str:
 
     h = hashlib.blake2b(digest_size=20)
     h.update(repr((__version__, config, keep_going, loader_key(_loader_settings(config)))).encode())
-    for folder in (config.templates, default_theme()):
+    # newsarchive's own code too, so that a changed renderer never leaves an old site "up to date"
+    for folder in (config.templates, default_theme(), Path(__file__).parent):
         h.update(repr(_files_signature(folder)).encode())
     for source in sources:
         h.update(repr((source.display, str(source.sidecar), signature_of(source))).encode())
