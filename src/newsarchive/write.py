@@ -59,6 +59,11 @@ class Written:
     paths: list[str] = field(default_factory=list)
     pages_digest: str = ""
 
+    def count(self, placed: Placed) -> None:
+        self.paths.append(placed.rel)
+        self.kept += placed.kept
+        self.written += not placed.kept
+
 
 Put = Callable[[str, bytes], Placed]
 
@@ -95,16 +100,9 @@ def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> 
     """Swap files another tool wrote into the staging folder for the old ones where they are identical."""
     for path in sorted((staging / folder).rglob("*")):
         if path.is_file():
-            rel = path.relative_to(staging).as_posix()
-            old = output / rel
-            done.paths.append(rel)
             data = path.read_bytes()
-            if _same(old, data):
-                path.unlink()
-                os.link(old, path)
-                done.kept += 1
-            else:
-                done.written += 1
+            path.unlink()
+            done.count(place(staging, output, path.relative_to(staging).as_posix(), data))
 
 
 def write_site(
@@ -135,11 +133,9 @@ def write_site(
             if placed.rel in seen:
                 raise UsageError(f"two pages would be written to {placed.rel}; nothing was published")
             seen.add(placed.rel)
-            done.kept += placed.kept
-            done.written += not placed.kept
+            done.count(placed)
             if placed.rel.endswith(".html"):
                 pages.append((placed.rel, placed.digest))
-        done.paths.extend(sorted(seen))
         summary = hashlib.blake2b(digest_size=20)
         for rel, digest in sorted(pages):
             summary.update(rel.encode() + b"\x00" + digest)
