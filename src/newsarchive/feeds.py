@@ -50,7 +50,12 @@ def _newest(items: Sequence[Item]) -> dt.datetime:
     return next((d for i in items if (d := _when(i.entry.article.date))), EPOCH)
 
 
-def _generator(info: FeedInfo, items: Sequence[Item], self_url: str) -> FeedGenerator:
+def _link(fg: FeedGenerator, info: FeedInfo, self_url: str) -> None:
+    # feedgen takes the RSS channel <link> from the last link given: the page, not the feed itself.
+    fg.link([{"href": self_url, "rel": "self"}, {"href": info.page_url, "rel": "alternate"}], replace=True)
+
+
+def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.id(info.page_url)
@@ -59,9 +64,6 @@ def _generator(info: FeedInfo, items: Sequence[Item], self_url: str) -> FeedGene
     fg.language(info.language)
     fg.generator("newsarchive", uri="https://pypi.org/project/newsarchive/")
     fg.updated(_newest(items))
-    # feedgen takes the RSS channel <link> from the last link given: the page, not the feed itself.
-    fg.link(href=self_url, rel="self")
-    fg.link(href=info.page_url, rel="alternate")
     for item in items:
         entry, article = item.entry, item.entry.article
         fe = fg.add_entry(order="append")
@@ -86,12 +88,14 @@ def _generator(info: FeedInfo, items: Sequence[Item], self_url: str) -> FeedGene
 def feed_files(info: FeedInfo, items: Sequence[Item]) -> dict[str, bytes]:
     """The RSS, Atom and JSON feeds of `items`, by output path."""
     rss_path, atom_path, json_path = (info.folder + n for n in (urls.FEED, urls.ATOM, urls.JSON_FEED))
-    rss = _generator(info, items, info.site_url + rss_path)
-    rss.description(info.description)
-    atom = _generator(info, items, info.site_url + atom_path)
+    fg = _generator(info, items)
+    fg.description(info.description)
+    _link(fg, info, info.site_url + rss_path)
+    rss = fg.rss_str(pretty=True)
+    _link(fg, info, info.site_url + atom_path)  # the same entries, with the Atom feed's own self link
     return {
-        rss_path: rss.rss_str(pretty=True),
-        atom_path: atom.atom_str(pretty=True),
+        rss_path: rss,
+        atom_path: fg.atom_str(pretty=True),
         json_path: _json_feed(info, items, info.site_url + json_path),
     }
 
