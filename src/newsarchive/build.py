@@ -183,8 +183,8 @@ def _stamp(config: Config, sources: list[Source], keep_going: bool) -> str:
     from .theme import default_theme
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(repr((__version__, config, keep_going, loader_key(_loader_settings(config)))).encode())
-    # newsarchive's own code too, so that a changed renderer never leaves an old site "up to date"
+    h.update(repr((__version__, config, keep_going)).encode())
+    # newsarchive's own code too (the loader's included), so that changed code never leaves an old site "up to date"
     for folder in (config.templates, default_theme(), Path(__file__).parent):
         h.update(repr(_files_signature(folder)).encode())
     for source in sources:

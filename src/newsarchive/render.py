@@ -175,7 +175,6 @@ class Renderer:
         self.env = environment(site.config.templates)
         self._bodies: dict[int, Markup] = {}
         self._summaries = [summary(e) for e in site.entries]
-        self._index = {e.path: i for i, e in enumerate(site.entries)}
 
     # -- shared pieces -------------------------------------------------------------------------
 
