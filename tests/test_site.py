@@ -16,8 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
+from htmltree import Node, parse_html
 from newsarchive import cli, render
 from newsarchive.config import Config
 from newsarchive.enrich import Site
@@ -107,15 +107,10 @@ def benchmark_corpus() -> ModuleType:
 
 # -- reading pages ----------------------------------------------------------------------------------
 
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-
 
 @dataclass
-class El:
-    tag: str
-    attrs: dict[str, str]
-    parent: El | None = None
-    children: list[El | str] = field(default_factory=list)
+class El(Node):
+    """A page element with the readers these tests use: text spaced between elements, and finders."""
 
     def text(self) -> str:
         return " ".join("".join(c if isinstance(c, str) else f" {c.text()} " for c in self.children).split())
@@ -144,37 +139,10 @@ class El:
         return name in self.attrs.get("class", "").split()
 
 
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = El("#document", {})
-        self.current = self.root
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = El(tag, {k: v or "" for k, v in attrs}, self.current)
-        self.current.children.append(node)
-        if tag not in _VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.current.children.append(El(tag, {k: v or "" for k, v in attrs}, self.current))
-
-    def handle_endtag(self, tag: str) -> None:
-        node: El | None = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data: str) -> None:
-        self.current.children.append(data)
-
-
 def html(path: Path) -> El:
-    builder = _Builder()
-    builder.feed(path.read_text(encoding="utf-8"))
-    builder.close()
-    return builder.root
+    root = parse_html(path.read_text(encoding="utf-8"), El)
+    assert isinstance(root, El)
+    return root
 
 
 def is_internal(ref: str) -> bool:
