@@ -148,6 +148,15 @@ class Timeline:
     label: str
 
 
+def _feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
+    """The RSS, Atom and JSON feeds in `folder` (a relative link ending in "/", or "")."""
+    return (
+        FeedLink(folder + urls.FEED, "application/rss+xml", f"{title} (RSS)"),
+        FeedLink(folder + urls.ATOM, "application/atom+xml", f"{title} (Atom)"),
+        FeedLink(folder + urls.JSON_FEED, "application/feed+json", f"{title} (JSON Feed)"),
+    )
+
+
 def date_text(date: dt.date | None) -> str | None:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}" if date else None
 
@@ -199,11 +208,7 @@ class Renderer:
     ) -> Page:
         config = self.config
         up = urls.root(path)
-        site_feeds = (
-            FeedLink(up + urls.FEED, "application/rss+xml", f"{config.title} (RSS)"),
-            FeedLink(up + urls.ATOM, "application/atom+xml", f"{config.title} (Atom)"),
-            FeedLink(up + urls.JSON_FEED, "application/feed+json", f"{config.title} (JSON Feed)"),
-        )
+        site_feeds = _feed_links(up, config.title)
         return Page(
             path=path,
             title=title,
@@ -464,18 +469,7 @@ class Renderer:
             pages = -(-len(topic.members) // size)
             for number in range(1, pages + 1):
                 path = urls.topic_path(topic.slug, number)
-                up = urls.root(path)
-                feeds = (
-                    FeedLink(up + urls.topic_feed(topic.slug, urls.FEED), "application/rss+xml", f"{topic.name} (RSS)"),
-                    FeedLink(
-                        up + urls.topic_feed(topic.slug, urls.ATOM), "application/atom+xml", f"{topic.name} (Atom)"
-                    ),
-                    FeedLink(
-                        up + urls.topic_feed(topic.slug, urls.JSON_FEED),
-                        "application/feed+json",
-                        f"{topic.name} (JSON Feed)",
-                    ),
-                )
+                feeds = _feed_links(urls.root(path) + urls.topic_feed(topic.slug, ""), topic.name)
                 title = topic.name if number == 1 else f"{topic.name}, page {number} of {pages}"
                 pager = Pager(
                     Link(urls.href(path, urls.topic_path(topic.slug, number - 1)), "Newer articles")
