@@ -14,7 +14,7 @@ from newsarchive.parse import parse_article
 
 def _loaded(rel: str, headline: str, body: str) -> Loaded:
     text = f"---\ndate: 2024-03-01\n---\n{headline}\n\n{body}\n"
-    return Loaded(Source(Path(rel), rel), parse_article(rel, text))
+    return Loaded(Source(Path(rel), rel), parse_article(rel, text), rel + text)
 
 
 def test_slug_collisions_resolve_the_same_way_in_any_order() -> None:

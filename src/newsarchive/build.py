@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import shutil
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 STAMP = "build.json"
 SEARCH_STAMP = "search.json"
+MEMO = "pages.pickle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,8 @@ def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> R
     check_output(config)
     sources, problems = discover(config.content, config.ignore)
     cache_folder = config.cache if use_cache else None
-    stamp = _stamp(config, sources, keep_going) if cache_folder else None
+    salt = _salt(config)
+    stamp = _stamp(salt, sources, keep_going) if cache_folder else None
     if cache_folder and stamp and (previous := _up_to_date(cache_folder, config.output, stamp)):
         return replace(previous, seconds=time.perf_counter() - started)
 
@@ -93,7 +96,14 @@ def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> R
     published = [item for item in loaded if not item.article.draft]
     site = enrich(dedupe.across(published), config)
     indexer = _indexer(config, cache_folder) if config.search else None
-    written = write.write_site(config.output, lambda put: render.render_site(site, put, jobs), indexer)
+    written = write.write_site(
+        config.output,
+        lambda put, keep: render.render_site(site, put, keep, jobs, salt),
+        indexer,
+        _read_memo(cache_folder) if cache_folder else None,
+    )
+    if cache_folder:
+        write.replace_file(cache_folder / MEMO, pickle.dumps(written.memo, protocol=pickle.HIGHEST_PROTOCOL))
     _save_cache(cache)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
@@ -140,6 +150,16 @@ def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str],
     return index
 
 
+def _read_memo(cache_folder: Path) -> dict[str, tuple[str, str, int, int, int]]:
+    """The last build's page keys; an unreadable memo only means every page is made again."""
+    try:
+        with (cache_folder / MEMO).open("rb") as handle:
+            memo = pickle.load(handle)
+    except Exception:
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -178,15 +198,23 @@ def _files_signature(folder: Path) -> list[tuple[str, int, int]]:
     )
 
 
-def _stamp(config: Config, sources: list[Source], keep_going: bool) -> str:
-    """A digest of everything the site is made from, read from file metadata only."""
+def _salt(config: Config) -> str:
+    """A digest of what the site is made from besides its articles, read from file metadata only:
+    the config, the templates and newsarchive's own code (the loader's included), so that changed code
+    never leaves an old site "up to date" nor an old page kept."""
     from .theme import default_theme
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(repr((__version__, config, keep_going)).encode())
-    # newsarchive's own code too (the loader's included), so that changed code never leaves an old site "up to date"
+    h.update(repr((__version__, replace(config, jobs=0))).encode())
     for folder in (config.templates, default_theme(), Path(__file__).parent):
         h.update(repr(_files_signature(folder)).encode())
+    return h.hexdigest()
+
+
+def _stamp(salt: str, sources: list[Source], keep_going: bool) -> str:
+    """A digest of everything the site is made from, read from file metadata only."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((salt, keep_going)).encode())
     for source in sources:
         h.update(repr((source.display, str(source.sidecar), signature_of(source))).encode())
     return h.hexdigest()

@@ -34,6 +34,7 @@ class Entry:
     path: str
     url: str
     uid: str
+    digest: str = ""  # the source file's hash (load.Loaded.digest)
     copies: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     related: tuple[int, ...] = ()
@@ -72,6 +73,7 @@ def _place(stories: Sequence[Filed], config: Config) -> list[Entry]:
                 path=path,
                 url=urls.permalink(config.site_url, path),
                 uid=urls.article_id(rel, article.article_id),
+                digest=story.loaded.digest,
                 copies=tuple(c.source.rel for c in story.copies),
             )
         )

@@ -38,6 +38,9 @@ __all__ = ["SIDECAR_SUFFIXES", "Loaded", "Source", "discover", "load", "load_all
 class Loaded:
     source: Source
     article: Article
+    # The hash of the file's bytes and its sidecar's: with the loader's code and settings, it decides the
+    # article, so the renderer can tell an unchanged article's pages without looking at the article.
+    digest: str
 
 
 def _read(path: Path, what: str) -> bytes:
@@ -116,6 +119,7 @@ def load_all(
     sources = list(sources)
     cache = cache or LoadCache(None, "")
     results: dict[str, Result] = {}
+    digests: dict[str, str] = {}
     signatures: dict[str, Signature | None] = {}
     pending: list[tuple[Source, str | None]] = []
     for source in sources:
@@ -126,6 +130,7 @@ def load_all(
             pending.append((source, cache.digest(key)))
         else:
             results[key] = hit
+            digests[key] = cache.digest(key) or ""
     _WORK = (rules, max_bytes)
     try:
         outcomes = _run(pending, jobs)
@@ -137,6 +142,7 @@ def load_all(
             result = cache.get(key, None, digest)
             assert result is not None
         results[key] = result
+        digests[key] = digest
         if digest:
             cache.put(key, signatures[key], digest, result)
     cache.keep_only(results)
@@ -145,7 +151,7 @@ def load_all(
     for source in sources:
         result = results[source.display]
         if isinstance(result, Article):
-            loaded.append(Loaded(source, result))
+            loaded.append(Loaded(source, result, digests[source.display]))
         else:
             problems.extend(result)
     return loaded, problems
