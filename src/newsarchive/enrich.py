@@ -18,6 +18,7 @@ from . import urls
 from .config import Config
 from .dedupe import Filed
 from .model import Article
+from .parallel import default_jobs
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,6 @@ def enrich(stories: Sequence[Filed], config: Config) -> Site:
     articles = [e.article for e in entries]
     names = topic_finder.derive_topics(articles)
     topics, slugs = _topics(names)
-    related = topic_finder.related(articles, names)
+    related = topic_finder.related(articles, names, config.jobs or default_jobs())
     entries = [replace(e, topics=slugs[i], related=related[i]) for i, e in enumerate(entries)]
     return Site(config, tuple(entries), topics, {t.slug: t for t in topics})

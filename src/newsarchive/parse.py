@@ -310,6 +310,7 @@ def _article(
         date_origin=origin,
         warnings=tuple(warnings),
         sketch=textmatch.sketch([headline, *texts]),
+        terms=textmatch.terms("\n".join([headline, *(t for b in blocks for t in (b.items or (b.text,)))])),
     )
 
 
