@@ -170,7 +170,7 @@ def summary(article_entry: Entry) -> str:
     article = article_entry.article
     if article.standfirst:
         return article.standfirst
-    words = next((b.text for b in article.blocks if b.kind == "paragraph"), article.body_text).split()
+    words = (article.lede or article.body_text).split()
     return " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
 
 
