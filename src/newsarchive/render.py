@@ -619,8 +619,12 @@ def _task(task: tuple[str, int, int]) -> list[Placed]:
     return [put(path, data) for path, data in _pages(_RENDERER, *task)]
 
 
-def render_site(site: Site, put: Put, jobs: int = 1) -> Iterator[Placed]:
-    """Render every output file of the site with `jobs` processes, each putting its pages in place."""
+def render_site(
+    site: Site, put: Put, jobs: int = 1, progress: Callable[[str, int, int], None] | None = None
+) -> Iterator[Placed]:
+    """Render every output file of the site with `jobs` processes, each putting its pages in place.
+
+    `progress("render", done, total)` is called as each share of the pages is done."""
     global _SITE, _PUT, _RENDERER
     count = len(site.entries)
     # The list pages go first: each kind is one long task, best started while articles fill the gaps.
@@ -629,11 +633,15 @@ def render_site(site: Site, put: Put, jobs: int = 1) -> Iterator[Placed]:
     html: list[str] = []
     _SITE, _PUT = site, put
     try:
-        for batch in parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1):
+        if progress:
+            progress("render", 0, len(tasks))
+        for done, batch in enumerate(parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1), 1):
             for placed in batch:
                 if placed.rel.endswith(".html"):
                     html.append(placed.rel)
                 yield placed
+            if progress:
+                progress("render", done, len(tasks))
     finally:
         _SITE = _PUT = _RENDERER = None
     for path, data in sitemaps(site, html).items():
