@@ -83,7 +83,7 @@ HEADLINE_MAX_WORDS = 20
 SENTENCE_MIN_WORDS = 10
 _CLOSERS = "'\"\u2019\u201d)]\u00bb "
 # The last word of "... Odell Beckham Jr." or "... in the U.S." ends with a full stop that ends no sentence.
-_ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,3}|(?:[A-Za-z]\.)+[A-Za-z]?)\.")
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}\.|(?:[A-Za-z]\.){2,}")
 # A lower-case word, a full stop, and a capital: one sentence ending and the next starting.
 _SENTENCE_BREAK = re.compile(r"\b[a-z]{2,}\.['\"\u2019\u201d]?\s+['\"\u201c\u2018]?[A-Z]")
 
@@ -116,6 +116,9 @@ def headline_problem(article: Article) -> str | None:
     return None
 
 
+_KIND_NAMES = {"pullquote": "pull-quotes", "subheading": "subheadings"}
+
+
 def _line_of(article: Article, *roles: str) -> int:
     return next((r.line for r in article.lines if r.role in roles), 1)
 
@@ -141,9 +144,8 @@ def check_content(config: Config) -> tuple[int, list[Finding]]:
                     "empty",
                     article.source,
                     _line_of(article, "headline"),
-                    "no body text is left once repeats and boilerplate are dropped (only "
-                    + (", ".join(sorted({b.kind + "s" for b in article.blocks})) or "the headline")
-                    + ")",
+                    "no body text is left once repeats and boilerplate are dropped, only "
+                    + " and ".join(sorted({_KIND_NAMES.get(b.kind, b.kind) for b in article.blocks})),
                 )
             )
         if (why := headline_problem(article)) is not None:
