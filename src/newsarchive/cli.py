@@ -21,7 +21,8 @@ from .errors import ContentError, SearchUnavailable, UsageError, WriteError
 EXIT_CODES = """\
 exit status:
   0  all went well (warnings alone do not fail)
-  1  content errors, each printed as path:line: message (or files skipped with --keep-going)
+  1  content errors, each printed as path:line: message; files skipped with --keep-going;
+     errors found by check
   2  usage or configuration errors
 """
 EXAMPLES = (
@@ -143,10 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     k = commands.add_parser(
         "check",
         help="lint the content (and with --site the built site) without building",
-        description="Read every article as a build would and report errors and warnings as path:line: message; "
-        "with --site, also check every internal link and every feed of the built site. Writes nothing. "
-        "Errors: files that do not parse, broken links, bad feeds. Warnings: undated articles, articles with no "
-        "body left, headlines that are probably the first sentence, copies of other articles.",
+        description="Read every article as a build would and report each finding as path:line: message.\n"
+        "With --site, also check every internal link and every feed of the built site. Writes nothing.\n\n"
+        "errors:   files the build would refuse; broken links; feeds that do not parse or lack an element\n"
+        "warnings: undated articles; articles with no body left once repeats and boilerplate are dropped;\n"
+        "          headlines that are probably the first sentence; copies of other articles",
         epilog=CHECK_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -159,22 +161,29 @@ def _parser() -> argparse.ArgumentParser:
     i = commands.add_parser(
         "init",
         help="start a new archive",
-        description=f"Create {CONFIG_FILE} with every option documented, a content/ folder with an example "
+        description=f"Create {CONFIG_FILE} with every option documented, a content/ folder with an example\n"
         "article, and an example template override in templates/. Never overwrites a file.",
         epilog=INIT_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    i.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR", help="(default: this folder)")
+    i.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the folder to start the archive in (default: this folder)",
+    )
 
     n = commands.add_parser(
         "new",
         help="start a new article",
-        description="Create a dated article file in the content folder, named from its date and headline, "
+        description="Create a dated article file in the content folder, named from its date and headline,\n"
         "and print its path. Never overwrites a file.",
         epilog=NEW_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    n.add_argument("headline")
+    n.add_argument("headline", help="the article's headline, in quotes")
     n.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the article's date (default: today)")
     n.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
     n.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")

@@ -35,8 +35,15 @@ class Progress:
         if stage != self._stage or shown is None:
             self.close()
             self._stage = stage
+            # A stage of one step (enrich, search) has nothing to count: its name and the time it has taken.
+            simple = "{desc} {elapsed}" if total <= 1 else None
             shown = self._shown = tqdm(
-                total=total, desc=f"{stage:<6}", unit=UNITS.get(stage, "step"), leave=False, file=self.stream
+                total=total,
+                desc=f"{stage:<6}",
+                unit=UNITS.get(stage, "step"),
+                bar_format=simple,
+                leave=False,
+                file=self.stream,
             )
         shown.total = total
         shown.n = done
