@@ -17,6 +17,7 @@ from .build import Report, build, clean
 from .config import CONFIG_FILE, load_config
 from .discover import SIDECAR_SUFFIXES, source_for
 from .errors import ContentError, SearchUnavailable, UsageError, WriteError
+from .model import Notice
 
 EXIT_CODES = """\
 exit status:
@@ -234,7 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("newsarchive: interrupted; the previous site is unchanged", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"newsarchive: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsarchive: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
 
 
@@ -288,7 +290,7 @@ def _summary(report: Report, output: Path) -> str:
 def _details(report: Report, timings: list[str]) -> list[str]:
     """What -v adds: each stage's time, each warning, each copy folded."""
     lines = ["stages:", *timings] if timings else []
-    lines += [f"{w.path}:{w.line}: warning: {w.message}" for w in report.warnings]
+    lines += [str(Notice(w.path, w.line, f"warning: {w.message}")) for w in report.warnings]
     lines += [f"{rel}: also filed as {', '.join(copies)}" for rel, copies in report.copies]
     return lines
 
