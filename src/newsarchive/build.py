@@ -68,7 +68,13 @@ def check_output(config: Config) -> None:
         raise UsageError(f"{config.output}: refusing to build into this folder: {reason}; choose another --output")
 
 
-def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> Report:
+def build(
+    config: Config,
+    keep_going: bool = False,
+    use_cache: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Report:
+    """Build the site. `progress(stage, done, total)`, when given, hears how each long stage goes."""
     started = time.perf_counter()
     check_output(config)
     sources, problems = discover(config.content, config.ignore)
@@ -84,7 +90,7 @@ def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> R
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     jobs = config.jobs or default_jobs()
     cache = LoadCache(cache_folder, loader_key(_loader_settings(config)))
-    loaded, failed = load.load_all(sources, rules, config.max_file_bytes, jobs=jobs, cache=cache)
+    loaded, failed = load.load_all(sources, rules, config.max_file_bytes, jobs=jobs, cache=cache, progress=progress)
     problems += failed
     if problems and (not keep_going or not sources):
         _save_cache(cache)
@@ -94,11 +100,14 @@ def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> R
     from .enrich import enrich
 
     published = [item for item in loaded if not item.article.draft]
+    tell = progress or _no_progress
+    tell("enrich", 0, 1)
     site = enrich(dedupe.across(published), config)
-    indexer = _indexer(config, cache_folder) if config.search else None
+    tell("enrich", 1, 1)
+    indexer = _indexer(config, cache_folder, tell) if config.search else None
     written = write.write_site(
         config.output,
-        lambda put, keep: render.render_site(site, put, keep, jobs, salt),
+        lambda put, keep: render.render_site(site, put, keep, jobs, salt, progress),
         indexer,
         _read_memo(cache_folder) if cache_folder else None,
     )
@@ -130,7 +139,13 @@ def _loader_settings(config: Config) -> tuple[object, ...]:
     return config.boilerplate, config.near_duplicate_threshold, config.max_file_bytes
 
 
-def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str], str]:
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _indexer(
+    config: Config, cache_folder: Path | None, progress: Callable[[str, int, int], None]
+) -> Callable[[Path, str], str]:
     """The search step: index the staged site, or reuse the current index when no page changed."""
     from . import search, write
 
@@ -144,7 +159,9 @@ def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str],
         ):
             write.link_tree(current, staging / urls.SEARCH_BUNDLE)
             return urls.SEARCH_BUNDLE
+        progress("search", 0, 1)
         search.index_site(staging, config.language)
+        progress("search", 1, 1)
         return urls.SEARCH_BUNDLE
 
     return index

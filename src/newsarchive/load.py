@@ -15,7 +15,7 @@ processes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +100,18 @@ def _load_one(task: tuple[Source, str | None]) -> tuple[str, Result | None]:
         return digest, exc.notices
 
 
-def _run(tasks: Sequence[tuple[Source, str | None]], jobs: int) -> list[tuple[str, Result | None]]:
+def _run(
+    tasks: Sequence[tuple[Source, str | None]], jobs: int, progress: Callable[[int], None]
+) -> list[tuple[str, Result | None]]:
     if len(tasks) < PARALLEL_FROM:
         jobs = 1
-    return list(parallel.map_ordered(_load_one, tasks, jobs, chunksize=max(16, len(tasks) // (jobs * 8))))
+    chunksize = max(16, len(tasks) // (jobs * 8))
+    outcomes = []
+    for outcome in parallel.map_ordered(_load_one, tasks, jobs, chunksize=chunksize):
+        outcomes.append(outcome)
+        if len(outcomes) % chunksize == 0:
+            progress(len(outcomes))
+    return outcomes
 
 
 def load_all(
@@ -113,8 +121,11 @@ def load_all(
     *,
     jobs: int = 1,
     cache: LoadCache | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[Loaded], list[Notice]]:
-    """Load every source, from the cache where its content is unchanged, in parallel where not."""
+    """Load every source, from the cache where its content is unchanged, in parallel where not.
+
+    `progress("parse", done, total)` is called as files are done, a chunk at a time."""
     global _WORK
     sources = list(sources)
     cache = cache or LoadCache(None, "")
@@ -132,10 +143,14 @@ def load_all(
             results[key] = hit
             digests[key] = cache.digest(key) or ""
     _WORK = (rules, max_bytes)
+    cached = len(sources) - len(pending)
+    tell = progress or (lambda stage, done, total: None)
+    tell("parse", cached, len(sources))
     try:
-        outcomes = _run(pending, jobs)
+        outcomes = _run(pending, jobs, lambda done: tell("parse", cached + done, len(sources)))
     finally:
         _WORK = None
+    tell("parse", len(sources), len(sources))
     for (source, _), (digest, result) in zip(pending, outcomes, strict=True):
         key = source.display
         if result is None:  # unchanged content under a new modification time

@@ -664,11 +664,19 @@ def _task(task: tuple[str, int, int]) -> list[Placed]:
     return done
 
 
-def render_site(site: Site, put: Put, keep: Keep, jobs: int = 1, salt: str = "") -> Iterator[Placed]:
+def render_site(
+    site: Site,
+    put: Put,
+    keep: Keep,
+    jobs: int = 1,
+    salt: str = "",
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Iterator[Placed]:
     """Render every output file of the site with `jobs` processes, each putting its pages in place.
 
     `salt` stands for everything besides the site's entries that pages are made from (newsarchive's
-    code, the templates, the config): pages are kept from the last build only under the same salt."""
+    code, the templates, the config): pages are kept from the last build only under the same salt.
+    `progress("render", done, total)` is called as each share of the pages is done."""
     global _WORK, _RENDERER
     count = len(site.entries)
     # The list pages go first: each kind is one long task, best started while articles fill the gaps.
@@ -677,11 +685,15 @@ def render_site(site: Site, put: Put, keep: Keep, jobs: int = 1, salt: str = "")
     html: list[str] = []
     _WORK = (site, salt, put, keep)
     try:
-        for batch in parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1):
+        if progress:
+            progress("render", 0, len(tasks))
+        for done, batch in enumerate(parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1), 1):
             for placed in batch:
                 if placed.rel.endswith(".html"):
                     html.append(placed.rel)
                 yield placed
+            if progress:
+                progress("render", done, len(tasks))
     finally:
         _WORK = _RENDERER = None
     for path, data in sitemaps(site, html).items():
