@@ -26,6 +26,7 @@ examples:
   newsarchive show --json content/*.txt      the loader's record, one JSON object per line
   newsarchive build --jobs 1 --no-cache      one process, everything parsed afresh
   newsarchive clean                          remove the built site and the build cache
+  newsarchive serve                          serve the site at http://127.0.0.1:8000/, rebuilt as you edit
 """
 
 
@@ -85,6 +86,23 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+", type=Path, metavar="FILE")
     s.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
     s.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+
+    v = commands.add_parser(
+        "serve",
+        help="serve the site on this machine, rebuilt and reloaded on every change",
+        description="Build the site, serve it over HTTP and rebuild it when the content, the templates or the "
+        "config change; open pages reload themselves. The served site is built inside the build cache, with "
+        "the served address in its links, so the output folder is left as it is.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    v.add_argument("--port", type=int, default=8000, metavar="N", help="port to listen on (default: 8000; 0: any free)")
+    v.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
+    v.add_argument("--output", type=Path, metavar="DIR", help="the built site, left as it is (default: site/)")
+    v.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+    v.add_argument("--no-search", action="store_true", help="skip the search index (faster rebuilds)")
+    v.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     return parser
 
 
@@ -102,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "clean":
             return _clean(args)
+        if args.command == "serve":
+            return _serve(args)
         return _show(args)
     except UsageError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
@@ -188,6 +208,18 @@ def _show(args: argparse.Namespace) -> int:
             continue
         print(out)
     return status
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    if args.jobs is not None and args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
+    search = False if args.no_search else None
+    overrides = {"content": args.content, "output": args.output, "search": search, "jobs": args.jobs}
+    return serve(_config_path(args.config), args.host, args.port, **overrides)
 
 
 if __name__ == "__main__":
