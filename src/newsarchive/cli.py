@@ -90,9 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     v = commands.add_parser(
         "serve",
         help="serve the site on this machine, rebuilt and reloaded on every change",
-        description="Build the site, serve it over HTTP and rebuild it when the content, the templates or the "
-        "config change; open pages reload themselves. The served site is built inside the build cache, with "
-        "the served address in its links, so the output folder is left as it is.",
+        description="Build the site into the build cache, serve it, and rebuild and reload it on every change.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -27,7 +27,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
 import watchfiles
@@ -80,15 +80,14 @@ def serve(config_file: Path | None, host: str, port: int, **overrides: Any) -> i
         session.rebuild(initial=True)
         served = session.served
         print(f"serving {served.site_url} (built into {served.output}/; {config.output}/ is left alone)", flush=True)
-        print(f"watching {', '.join(f'{p}/' for p in session.roots())}", end="", flush=True)
-        print(f" and {config_file}" if config_file else "", "; press Ctrl-C to stop", sep="", flush=True)
+        watched = [f"{p}/" for p in session.roots()] + ([str(config_file)] if config_file else [])
+        print(f"watching {', '.join(watched)}; press Ctrl-C to stop", flush=True)
         session.watch()
     except KeyboardInterrupt:
         print("\nnewsarchive: stopped serving", file=sys.stderr, flush=True)
         return 130
     finally:
         server.stop()
-    return 0  # pragma: no cover - watch() returns only by Ctrl-C
 
 
 # -- this process: watch and rebuild ---------------------------------------------------------------
@@ -119,7 +118,7 @@ class _Session:
     def roots(self) -> list[Path]:
         return [p for p in (self.config.content, self.config.templates) if p.is_dir()]
 
-    def watch(self) -> None:
+    def watch(self) -> NoReturn:
         while True:
             roots = self.roots()
             if not roots:  # the content folder was removed; wait for it to come back
@@ -171,11 +170,8 @@ class _Session:
             return
         self.server.publish(self.served.output)
         warnings = f", {len(report.warnings)} warnings" if report.warnings else ""
-        print(
-            f"{'built' if initial else 'rebuilt'} {report.articles} articles{warnings}: "
-            f"{report.written} files written in {report.seconds:.2f}s",
-            flush=True,
-        )
+        done = "up to date" if report.up_to_date else f"{report.written} files written in {report.seconds:.2f}s"
+        print(f"{'built' if initial else 'rebuilt'} {report.articles} articles{warnings}: {done}", flush=True)
 
     def _failed(self, lines: list[str], quiet: bool) -> None:
         text = "\n".join(lines)
