@@ -166,9 +166,10 @@ class _Session:
             self._failed([str(exc)], quiet)
             return
         self.last_errors = ""
-        if report.up_to_date and not initial:
+        if initial or not report.up_to_date:
+            self.server.publish(self.served.output)
+        elif quiet:
             return
-        self.server.publish(self.served.output)
         warnings = f", {len(report.warnings)} warnings" if report.warnings else ""
         done = "up to date" if report.up_to_date else f"{report.written} files written in {report.seconds:.2f}s"
         print(f"{'built' if initial else 'rebuilt'} {report.articles} articles{warnings}: {done}", flush=True)
