@@ -33,6 +33,7 @@ examples:
   newsarchive new "Harbour wall approved"    start an article dated today in content/
   newsarchive check --site                   lint the content and the built site
   newsarchive build                          build content/ into site/
+  newsarchive serve                          serve it at http://127.0.0.1:8000/, rebuilt as you edit
   newsarchive show content/story.txt         see how one file was read
   newsarchive clean                          remove the built site and the build cache
 
@@ -73,6 +74,11 @@ CLEAN_EXAMPLES = """\
 examples:
   newsarchive clean                          remove site/ and its build cache
   newsarchive clean --output public          remove public/ and its build cache
+"""
+SERVE_EXAMPLES = """\
+examples:
+  newsarchive serve                          serve the site at http://127.0.0.1:8000/, rebuilt as you edit
+  newsarchive serve --port 8080 --no-search  another port; rebuilds skip the search index
 """
 
 
@@ -188,6 +194,20 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the article's date (default: today)")
     n.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
     n.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+    v = commands.add_parser(
+        "serve",
+        help="serve the site on this machine, rebuilt and reloaded on every change",
+        description="Build the site into the build cache, serve it, and rebuild and reload it on every change.",
+        epilog=SERVE_EXAMPLES + "\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    v.add_argument("--port", type=int, default=8000, metavar="N", help="port to listen on (default: 8000; 0: any free)")
+    v.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
+    v.add_argument("--output", type=Path, metavar="DIR", help="the built site, left as it is (default: site/)")
+    v.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+    v.add_argument("--no-search", action="store_true", help="skip the search index (faster rebuilds)")
+    v.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     return parser
 
 
@@ -218,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "serve":
+            return _serve(args)
         return _show(args)
     except UsageError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
@@ -353,6 +375,18 @@ def _show(args: argparse.Namespace) -> int:
             continue
         print(out)
     return status
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    if args.jobs is not None and args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
+    search = False if args.no_search else None
+    overrides = {"content": args.content, "output": args.output, "search": search, "jobs": args.jobs}
+    return serve(_config_path(args.config), args.host, args.port, **overrides)
 
 
 if __name__ == "__main__":
