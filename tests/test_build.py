@@ -93,6 +93,20 @@ def test_editing_one_article_reparses_only_it_and_rewrites_only_what_changed(
     assert "and a new pier" in next((config.output).rglob("headline-number-4-*/index.html")).read_text("utf-8")
 
 
+def test_editing_one_article_rewrites_one_small_cache_file(tmp_path: Path) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(40)})
+    config = _config(tmp_path)
+    build(config)
+    assert config.cache is not None
+    shards = sorted(config.cache.glob("articles-*.pickle"))
+    assert len(shards) > 8, "the records are spread over several files"
+    before = {p.name: p.stat().st_mtime_ns for p in shards}
+    _write(tmp_path / "content", {"a4.txt": _article(4, "and a new pier")})
+    build(config)
+    changed = [p.name for p in shards if p.stat().st_mtime_ns != before[p.name]]
+    assert len(changed) == 1
+
+
 def test_incremental_builds_equal_clean_builds_through_random_changes(tmp_path: Path) -> None:
     """Random edits, additions, deletions, renames and template changes: each cached build equals a clean one.
 

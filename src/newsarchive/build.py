@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, urls
-from .cache import FILE as CACHE_FILE
 from .cache import LoadCache, loader_key
 from .config import Config
 from .discover import Source, discover, signature_of
@@ -195,11 +194,11 @@ def _dropped(loaded: list[Loaded]) -> dict[str, int]:
 
 
 def _save_cache(cache: LoadCache) -> None:
-    data = cache.dump()
-    if data is not None and cache.folder is not None:
-        from .write import replace_file
+    from .write import replace_file
 
-        replace_file(cache.folder / CACHE_FILE, data)
+    for name, data in cache.dump().items():
+        assert cache.folder is not None
+        replace_file(cache.folder / name, data)
 
 
 # -- knowing when there is nothing to do -----------------------------------------------------------
