@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import zlib
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,7 @@ def shard_name(shard: int) -> str:
 
 
 def _shard(name: str) -> int:
-    return zlib.crc32(name.encode("utf-8", "surrogatepass")) % SHARDS
+    return hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % SHARDS
 
 
 def loader_key(settings: object) -> str:
