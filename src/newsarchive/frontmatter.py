@@ -147,7 +147,7 @@ def _line_of_bad_value(node: yaml.Node | None, first_line: int) -> int:
             try:
                 probe.construct_object(value, deep=True)
             except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
-                return first_line + key.start_mark.line
+                return first_line + int(key.start_mark.line)
             finally:
                 probe.dispose()
     return first_line
