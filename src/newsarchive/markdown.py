@@ -88,7 +88,7 @@ def parse_markdown(
         begin, end = (first.map or [0, 0])[0] + start + 1, (first.map or [0, 0])[1] + start
         text = _text(group)
         role: LineRole
-        if headline is None and not blocks and first.type == "heading_open" and first.tag == "h1":
+        if headline is None and not blocks and first.type == "heading_open" and first.tag == "h1" and text.strip():
             headline, role = text, "headline"
         else:
             kind = _KINDS.get(first.type, "paragraph")
