@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test lint typecheck pytest browser axe bench clean
+.PHONY: site test lint typecheck pytest fuzz browser axe bench clean
 
 site: $(VENV)/.installed
 	$(BIN)/newsarchive build
@@ -21,6 +21,10 @@ typecheck: $(VENV)/.installed-test
 
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest
+
+# The property tests with many more examples (not part of `make test`); prints how many each one ran.
+fuzz: $(VENV)/.installed-test
+	NEWSARCHIVE_FUZZ=1 $(BIN)/pytest tests/test_fuzz.py tests/test_properties.py --hypothesis-show-statistics
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

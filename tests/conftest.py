@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from htmltree import Node, parse_html
 
@@ -146,3 +147,9 @@ def run_process() -> Callable[..., subprocess.CompletedProcess[str]]:
 @pytest.fixture
 def html_tree() -> Callable[[str | bytes], Node]:
     return parse_html
+
+
+# `make fuzz` (NEWSARCHIVE_FUZZ=1): every property runs many more examples; see strategies.examples().
+settings.register_profile("fuzz", max_examples=2500, deadline=None, suppress_health_check=list(HealthCheck))
+if os.environ.get("NEWSARCHIVE_FUZZ"):
+    settings.load_profile("fuzz")

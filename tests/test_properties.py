@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 import zlib
@@ -23,46 +22,21 @@ from newsarchive.decode import decode
 from newsarchive.errors import ContentError
 from newsarchive.model import Article
 from newsarchive.parse import Rules, _boilerplate, parse_article
+from strategies import ANY_BYTES as _BYTES
+from strategies import BODY_LINE as _BODY_LINE
+from strategies import ENCODED as _ENCODED
+from strategies import LINE as _LINE
+from strategies import PHRASE as _PHRASE
+from strategies import PREFIXES as _PREFIXES
+from strategies import SPLICED as _SPLICED
+from strategies import WORDS as _WORDS
+from strategies import YAML_KEY as _YAML_KEY
+from strategies import YAML_VALUE as _YAML_VALUE
+from strategies import examples
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- arbitrary bytes ---------------------------------------------------------------------------------------------------
-
-_PREFIXES = st.sampled_from(
-    [
-        b"",
-        codecs.BOM_UTF8,
-        codecs.BOM_UTF16_LE,
-        codecs.BOM_UTF16_BE,
-        codecs.BOM_UTF32_LE,
-        b"---\n",
-        b"---\r\nheadline: ",
-    ]
-)
-_NASTY = st.sampled_from(
-    [b"\x85", b"\x9d", b"\x81", b"\xe2\x80", b"\xed\xa0\x80", b"\r", b"\r\n", b"\n\n", b"\x00", b" |", b" - ", b"\xa0"]
-)
-_BYTES = st.lists(st.one_of(st.binary(max_size=40), _NASTY), max_size=40).map(b"".join)
-_ARTICLE_TEXT = st.lists(
-    st.sampled_from(
-        [
-            "Council backs flood wall",
-            "By Jane Doe",
-            "2 October 2015",
-            "The council voted on Tuesday to spend four million pounds on new flood defences.",
-            "Residents\u2019 campaign \u2014 a decade long \u2014 paid off \u2026 at last.",
-            "\u00a3400m for the wall, said Ren\u00e9e, in Z\u00fcrich.",
-            "We will not wait any longer - Jane Doe |",
-            "",
-        ]
-    ),
-    min_size=2,
-    max_size=12,
-).map("\n".join)
-_ENCODED = st.tuples(_ARTICLE_TEXT, st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"])).map(
-    lambda pair: pair[0].encode(pair[1], errors="replace")
-)
-_SPLICED = st.tuples(_ENCODED, st.integers(0, 400), _NASTY).map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1] :])
 
 
 @SETTINGS
@@ -87,39 +61,6 @@ def test_any_bytes_decode_and_parse_or_raise_content_error(prefix, data, suffix)
 
 
 # --- line accounting -------------------------------------------------------------------------------------------------
-
-_WORDS = st.sampled_from(
-    "the council voted flood wall river town said on Tuesday four million homes residents Jane Doe LONDON "
-    "Reuters AP By and of a to in \u2014 - -- | \u201cquote\u201d 2015 October 2, advertisement Read more: "
-    "\u00a0 READ NEXT \u2022 1. ( ) Getty Images http://example.org/2015/10/02/x".split(" ")
-)
-_PHRASE = st.lists(_WORDS, min_size=1, max_size=30).map(" ".join)
-_LINE = st.one_of(
-    _PHRASE,
-    _PHRASE.map(lambda s: s + "."),
-    _PHRASE.map(lambda s: s + " |"),
-    _PHRASE.map(lambda s: " - " + s + " "),
-    st.sampled_from(
-        [
-            "",
-            " ",
-            "3 min read",
-            "By Jane Doe and John Roe",
-            "Jane Doe, Reuters",
-            "2017-10-24 16:38:00",
-            "Published: 2 October 2015",
-            "LONDON (Reuters) - The council voted on Tuesday to spend four million pounds.",
-            "WASHINGTON, D.C. \u2013",
-            "Advertisement",
-            "READ NEXT",
-            "Image caption",
-            "We will not wait any longer - Jane Doe |",
-            '"WE WILL NOT WAIT ANY LONGER FOR THIS WALL"',
-            "---",
-        ]
-    ),
-    st.text(max_size=60).map(lambda s: s.replace("\n", " ")),
-)
 
 
 def _lines_text(lines: list[str]) -> str:
@@ -212,38 +153,6 @@ def _record(article: Article) -> tuple[object, ...]:
     )
 
 
-# A small pool, so that repeats, near-repeats and copied runs turn up often.
-_POOL = st.sampled_from(
-    [
-        "The council voted on Tuesday to spend four million pounds on new flood defences along the river.",
-        "The council voted on Wednesday to spend four million pounds on new flood defences along the river.",
-        "Residents had campaigned for a decade after the worst floods in living memory swept through the town.",
-        "What happens next",
-        "Winners meet in final match",
-        "Jane Doe",
-        "Former special assistant to the mayor",
-        "December 29, 2016: We just got word from the council that the wall will go ahead.",
-        "WASHINGTON, D.C. \u2013",
-    ]
-)
-_BODY_LINE = st.one_of(
-    _POOL,
-    _POOL,
-    _PHRASE.map(lambda s: s + "."),
-    _PHRASE,
-    _PHRASE.map(lambda s: s + " |"),
-    st.lists(_PHRASE, min_size=2, max_size=4).map(lambda items: "\n".join(f" - {i} " for i in items)),
-    st.sampled_from(
-        [
-            "Advertisement",
-            "We will not wait any longer - Jane Doe |",
-            "LONDON (Reuters) - The council voted on Tuesday to spend four million pounds.",
-            "Read more: Council approves new car park",
-        ]
-    ),
-)
-
-
 @SETTINGS
 @given(
     headline=_PHRASE,
@@ -263,70 +172,6 @@ def test_article_written_back_as_text_parses_to_the_same_record(headline, header
 
 
 # --- shortcuts that must give what the long way gives ----------------------------------------------------------------
-
-_YAML_SAFE = ["2015-10-02", "Sport", "Jane Doe", "a.b/c-d", "x_y", "\u00e9t\u00e9"]
-_YAML_PIECES = st.sampled_from(
-    [
-        *_YAML_SAFE,
-        *_YAML_SAFE,
-        "2015-10-02",
-        "2015-02-30",
-        "Sport",
-        "yes",
-        "No",
-        "null",
-        "~",
-        "12",
-        "1.5",
-        "0x1F",
-        "1,000",
-        "Jane Doe, Reuters",
-        "don't",
-        "a  b",
-        "Z\u00fcrich",
-        "\u00a0",
-        "\t",
-        ":",
-        ": ",
-        " #",
-        "#",
-        "'",
-        '"',
-        "\\",
-        "[",
-        "]",
-        ",",
-        "-",
-        "- ",
-        "&a",
-        "*a",
-        "!",
-        "|",
-        ">",
-        "%",
-        "@",
-        "`",
-        "?",
-        "{",
-        " ",
-        "",
-    ]
-)
-_YAML_VALUE = st.one_of(
-    st.lists(_YAML_PIECES, max_size=4).map("".join),
-    st.lists(_YAML_PIECES, max_size=3).map(lambda p: '"' + "".join(p) + '"'),
-    st.lists(st.lists(_YAML_PIECES, max_size=2).map(lambda p: '"' + "".join(p) + '"'), max_size=3).map(
-        lambda items: "[" + st_join(items) + "]"
-    ),
-    st.text(max_size=12),
-)
-
-
-def st_join(items: list[str]) -> str:
-    return ", ".join(items)
-
-
-_YAML_KEY = st.sampled_from([*frontmatter.KEYS, *frontmatter.KEYS, "tag", "on", "y", "Date", " date", "date "])
 
 
 @SETTINGS

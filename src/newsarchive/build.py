@@ -8,6 +8,7 @@ config, the templates, newsarchive itself), the build says so and stops.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import pickle
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, urls
-from .cache import LoadCache, loader_key
+from .cache import SHARDS, LoadCache, loader_key, shard_name
 from .config import Config
 from .discover import Source, discover, signature_of
 from .errors import ContentError, UsageError
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 STAMP = "build.json"
 SEARCH_STAMP = "search.json"
 MEMO = "pages.pickle"
+SERVED = "serve"  # the folder `serve` builds in, inside the cache folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,9 @@ def check_output(config: Config) -> None:
     output, content = config.output.resolve(), config.content.resolve()
     home = Path.home().resolve()
     reason = None
-    if output == content or content.is_relative_to(output):
+    if config.output.is_symlink():
+        reason = f"it is a symbolic link (to {output}); give that folder itself"
+    elif output == content or content.is_relative_to(output):
         reason = "it is, or contains, the content folder"
     elif output in (Path(output.anchor), home):
         reason = "it is the file system root or your home folder"
@@ -265,13 +269,36 @@ def _save_stamp(cache_folder: Path, output: Path, stamp: str, report: Report) ->
 
 
 def clean(config: Config) -> list[Path]:
-    """Remove the build cache and the built site (with the same care as a build). Returns what was removed."""
+    """Remove the build cache and the built site (with the same care as a build). Returns what was removed.
+
+    The output and staging folders are newsarchive's to replace, so they go whole (a link inside them is
+    removed, never followed). The cache folder may be any folder the config names, so only the files the
+    build writes there are removed, and the folder itself only when that leaves it empty.
+    """
     check_output(config)
     from .write import staging_folder
 
     removed = []
-    for path in (config.cache, config.output, staging_folder(config.output)):
-        if path is not None and path.is_dir():
+    for path in (config.output, staging_folder(config.output)):
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
             removed.append(path)
+    if config.cache is not None and config.cache.is_dir() and not config.cache.is_symlink():
+        served = config.cache / SERVED
+        if served.is_dir() and not served.is_symlink():
+            from .serve import served_config
+
+            clean(served_config(config, "127.0.0.1", 0))
+            with contextlib.suppress(OSError):
+                served.rmdir()
+        for name in (*map(shard_name, range(SHARDS)), "articles.pickle", MEMO, STAMP, SEARCH_STAMP):
+            (config.cache / name).unlink(missing_ok=True)
+        for partial in config.cache.glob(".*.partial"):  # left by a build that was killed mid-write
+            partial.unlink()
+        try:
+            config.cache.rmdir()
+        except OSError:
+            pass  # something else lives there too, and stays
+        else:
+            removed.insert(0, config.cache)
     return removed

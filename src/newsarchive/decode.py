@@ -51,6 +51,11 @@ _BOMS = (
 )
 
 
+def replace_controls(text: str) -> str:
+    """`text` with the control characters decode() replaces replaced the same way (for text from YAML escapes)."""
+    return text.translate(_CONTROLS)
+
+
 def decode(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Decode one article file. Raises ContentError for empty, binary or oversized files."""
     if len(data) > max_bytes:

@@ -31,7 +31,12 @@ class Source:
 
 
 def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], list[Notice]]:
-    """Every article file under `content`, sorted by relative path."""
+    """Every article file under `content`, sorted by relative path.
+
+    A symbolic link is read only when it is a file inside the content folder. Links to folders are never
+    followed (so no loop can be walked and nothing outside is listed), and links that leave the content
+    folder, are broken or loop are reported, naming the link.
+    """
     if not content.is_dir():
         return [], [Notice(str(content), 0, "content folder not found; pass --content DIR or create it")]
     root = content.resolve()
@@ -39,7 +44,10 @@ def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], l
     found: list[Source] = []
     problems: list[Notice] = []
     for folder, dirs, files in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        visible = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = [d for d in visible if not Path(folder, d).is_symlink()]
+        for d in sorted(set(visible) - set(dirs)):
+            problems.append(Notice(str(Path(folder, d)), 0, _link_problem(Path(folder, d), root, "folder")))
         names = set(files)
         for name in sorted(files):
             stem, dot, suffix = name.rpartition(".")
@@ -48,13 +56,29 @@ def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], l
             if name.startswith(".") or any(fnmatch.fnmatch(name, p) for p in patterns):
                 continue
             path = Path(folder, name)
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                problems.append(Notice(str(path), 0, "symlink points outside the content folder; not followed"))
-                continue
             sidecar = next((Path(folder, stem + s) for s in SIDECAR_SUFFIXES if stem + s in names), None)
+            bad = [(p, why) for p in (path, sidecar) if p is not None and (why := _link_problem(p, root, "file"))]
+            if bad:
+                problems.extend(Notice(str(p), 0, why) for p, why in bad)
+                continue
             found.append(Source(path, path.relative_to(content).as_posix(), sidecar))
     found.sort(key=lambda s: s.rel)
     return found, problems
+
+
+def _link_problem(path: Path, root: Path, kind: str) -> str:
+    """Why the symbolic link `path` is not followed; "" when it is not a link or is a file inside `root`."""
+    if not path.is_symlink():
+        return ""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        return "symbolic link is broken or loops; not followed"
+    if not target.is_relative_to(root):
+        return f"symbolic link points outside the content folder (to {target}); not followed"
+    if kind == "folder":
+        return "symbolic link to a folder; not followed (move the folder into the content folder instead)"
+    return ""
 
 
 def source_for(path: Path) -> Source:

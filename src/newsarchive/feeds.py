@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
 from .enrich import Entry
@@ -76,8 +76,8 @@ def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
         fe.updated(when or EPOCH)
         if when is not None:
             fe.published(when)
-        fe.summary(item.summary)
-        fe.description(item.summary)
+        fe.summary(item.summary)  # Atom: type text
+        fe.description(str(escape(item.summary)))  # RSS readers read a description as HTML
         fe.content(str(item.body), type="html")
         for tag in article.tags:
             fe.category(term=tag)
@@ -91,9 +91,10 @@ def feed_files(info: FeedInfo, items: Sequence[Item]) -> dict[str, bytes]:
     """The RSS, Atom and JSON feeds of `items`, by output path."""
     rss_path, atom_path, json_path = (info.folder + n for n in (urls.FEED, urls.ATOM, urls.JSON_FEED))
     fg = _generator(info, items)
-    fg.description(info.description)
+    fg.description(str(escape(info.description)))  # RSS readers read a description as HTML
     _link(fg, info, info.site_url + rss_path)
     rss = fg.rss_str(pretty=True)
+    fg.subtitle(info.description)  # Atom: type text
     _link(fg, info, info.site_url + atom_path)  # the same entries, with the Atom feed's own self link
     return {
         rss_path: rss,

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from .decode import replace_controls
 from .errors import ContentError
 from .model import Dateline, Notice
 
@@ -115,6 +116,7 @@ def parse_yaml(path: str, source: str, first_line: int = 1) -> Meta:
     if (simple := _simple_yaml(source, first_line)) is not None:
         return _validate(path, *simple)
     loader = _Loader(source)
+    node = None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -124,6 +126,9 @@ def parse_yaml(path: str, source: str, first_line: int = 1) -> Meta:
         raise ContentError.at(path, line, f"invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise ContentError.at(path, first_line, f"invalid YAML: {exc}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # A value YAML parsed but could not build: `!!timestamp 2015-02-30`, `!!int abc`, a 5,000-digit number.
+        raise ContentError.at(path, _line_of_bad_value(node, first_line), f"invalid YAML value: {exc}") from None
     finally:
         loader.dispose()
     if data is None or node is None:
@@ -132,6 +137,20 @@ def parse_yaml(path: str, source: str, first_line: int = 1) -> Meta:
         raise ContentError.at(path, first_line, "front matter must be a mapping of 'key: value' lines")
     key_lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
     return _validate(path, data, key_lines)
+
+
+def _line_of_bad_value(node: yaml.Node | None, first_line: int) -> int:
+    """The line of the first key whose value YAML cannot build, built one by one; else the block's first line."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            probe = _Loader("")
+            try:
+                probe.construct_object(value, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
+                return first_line + int(key.start_mark.line)
+            finally:
+                probe.dispose()
+    return first_line
 
 
 def _simple_yaml(source: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
@@ -192,9 +211,11 @@ def _validate(path: str, data: dict[Any, Any], key_lines: dict[str, int]) -> Met
 
 
 def _text(raw: Any) -> str:
-    if isinstance(raw, bool | dict | list):
+    # Numbers and dates read as text ("headline: 1917"); anything else YAML can build (lists, `!!binary`,
+    # `!!set`) is not text. YAML escapes can put control characters in a string, replaced as decode() does.
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float | dt.date):
         raise ValueError(f"expected text, got {type(raw).__name__}")
-    text = " ".join(str(raw).split())
+    text = " ".join(replace_controls(str(raw)).split())
     if not text:
         raise ValueError("must not be empty")
     return text

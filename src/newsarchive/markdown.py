@@ -2,13 +2,20 @@
 
 Takes the lines of a `.md` file below its front matter and returns an
 `Article` whose blocks carry markdown-it's HTML. Raw HTML in the source is
-shown as text, and links with unsafe schemes (`javascript:` and the like)
-are refused by markdown-it's link validation.
+shown as text. A link is made only to an http, https or mailto address or a
+relative one; any other scheme (`javascript:`, `data:`, `vbscript:`, in any
+case or spelling) leaves the Markdown as text. An image becomes a link to the
+picture, so that a page never loads anything from elsewhere.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from typing import Any
+
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .errors import ContentError
@@ -16,6 +23,28 @@ from .frontmatter import Meta
 from .model import Block, BlockKind, LineRecord, LineRole
 
 _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+# markdown-it hands over the address decoded and percent-encoded, so a scheme is plain letters by now.
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def _safe_link(url: str) -> bool:
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme[1].lower() in SAFE_SCHEMES
+
+
+def _image_as_link(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """`![alt](src)` as `<a href="src">alt</a>`: the picture is one click away, never loaded by the page."""
+    token = tokens[idx]
+    alt = renderer.renderInlineAsText(token.children or [], options, env) or "image"
+    link = Token("link_open", "a", 1, attrs={"href": str(token.attrGet("src") or "")})
+    if token.attrGet("title"):
+        link.attrSet("title", str(token.attrGet("title")))
+    return f"{renderer.renderToken([link], 0, options, env)}{escapeHtml(alt)}</a>"
+
+
+_MD.validateLink = _safe_link  # type: ignore[method-assign]
+_MD.add_render_rule("image", _image_as_link)
 
 _KINDS: dict[str, BlockKind] = {
     "paragraph_open": "paragraph",
@@ -59,7 +88,7 @@ def parse_markdown(
         begin, end = (first.map or [0, 0])[0] + start + 1, (first.map or [0, 0])[1] + start
         text = _text(group)
         role: LineRole
-        if headline is None and not blocks and first.type == "heading_open" and first.tag == "h1":
+        if headline is None and not blocks and first.type == "heading_open" and first.tag == "h1" and text.strip():
             headline, role = text, "headline"
         else:
             kind = _KINDS.get(first.type, "paragraph")

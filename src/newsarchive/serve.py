@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import watchfiles
 
-from .build import build
+from .build import SERVED, build
 from .config import Config, load_config
 from .errors import ContentError, SearchUnavailable, UsageError, WriteError
 from .urls import NOT_FOUND
@@ -55,7 +55,7 @@ _NOTHING_YET = (
 def served_config(config: Config, host: str, port: int) -> Config:
     """The config of the served site: the served address, and an output folder and cache inside the build cache."""
     assert config.cache is not None, "load_config always sets the cache folder"
-    folder = config.cache / "serve"
+    folder = config.cache / SERVED
     name = f"[{host}]" if ":" in host else host
     return replace(config, site_url=f"http://{name}:{port}/", output=folder / "site", cache=folder / "cache")
 

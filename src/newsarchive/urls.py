@@ -16,6 +16,10 @@ import uuid
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 80
+# Names Windows keeps for devices, in any case and with any extension: a folder called "con" or "nul.txt"
+# cannot be made there, so a site holding one could not be copied to it.
+RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))])
+MAX_NAME_BYTES = 255
 # Article ids are UUIDs in this namespace, so they never depend on a URL.
 _ID_NAMESPACE = uuid.UUID("6f1d2a7e-2b59-4c8e-9a51-0e4c6f1b7d3a")
 
@@ -35,9 +39,12 @@ NOT_FOUND = "404.html"
 
 
 def slugify(text: str) -> str:
-    """ASCII, lower case, hyphens; never empty, never a path."""
+    """ASCII letters, digits and hyphens, at most MAX_SLUG of them; never empty, never a path, never a name
+    Windows keeps for a device ("con" becomes "con-1")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")[:MAX_SLUG].rstrip("-")
+    if slug in RESERVED_NAMES:
+        return slug + "-1"
     return slug or "article"
 
 
@@ -103,8 +110,14 @@ def href(from_path: str, to_path: str) -> str:
 
 
 def is_safe(path: str) -> bool:
-    """Whether an output path stays inside the output folder."""
+    """Whether an output path stays inside the output folder, and each of its names can be made on any
+    common file system (no device name, none over 255 bytes)."""
     if not path or path.startswith(("/", "\\")) or "\\" in path or "\x00" in path or ":" in path:
         return False
     parts = path.split("/")
-    return all(p not in ("", ".", "..") for p in parts) and posixpath.normpath(path) == path
+    return (
+        all(p not in ("", ".", "..") for p in parts)
+        and posixpath.normpath(path) == path
+        and all(len(p.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES for p in parts)
+        and all(p.split(".")[0].lower() not in RESERVED_NAMES for p in parts)
+    )

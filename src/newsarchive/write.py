@@ -165,7 +165,9 @@ def write_site(
     seen: set[str] = set()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        if staging.exists():
+        if staging.is_symlink():
+            staging.unlink()  # a link where the staging folder goes: remove the link, never what it points to
+        elif staging.exists():
             shutil.rmtree(staging)
         staging.mkdir()
         put = functools.partial(place, staging, output)
