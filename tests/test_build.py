@@ -12,6 +12,7 @@ from newsarchive import load as load_module
 from newsarchive.build import build, clean
 from newsarchive.config import Config, load_config
 from newsarchive.render import Renderer
+from newsarchive.serve import served_config
 
 
 def _article(n: int, words: str = "") -> str:
@@ -226,6 +227,9 @@ def test_clean_removes_the_site_and_the_cache_only(tmp_path: Path, cli: object) 
     _write(tmp_path / "content", {"a1.txt": _article(1)})
     config = _config(tmp_path)
     build(config)
+    served = served_config(config, "127.0.0.1", 8000)
+    build(served)  # what `serve` builds: its own site and cache, inside the cache folder
+    assert served.output.is_dir() and served.output.is_relative_to(config.cache)  # type: ignore[arg-type]
     assert config.cache is not None and config.cache.is_dir() and config.output.is_dir()
     removed = clean(config)
     assert set(removed) == {config.cache, config.output}
