@@ -67,8 +67,16 @@ def check_output(config: Config) -> None:
 
 
 def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> Report:
-    started = time.perf_counter()
+    """Build the site, one build of an output folder at a time (see `write.exclusive`)."""
     check_output(config)
+    from .write import exclusive
+
+    with exclusive(config.output, config.cache):
+        return _build(config, keep_going, use_cache)
+
+
+def _build(config: Config, keep_going: bool, use_cache: bool) -> Report:
+    started = time.perf_counter()
     sources, problems = discover(config.content, config.ignore)
     cache_folder = config.cache if use_cache else None
     stamp = _stamp(config, sources, keep_going) if cache_folder else None
@@ -93,8 +101,8 @@ def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> R
     published = [item for item in loaded if not item.article.draft]
     site = enrich(dedupe.across(published), config)
     indexer = _indexer(config, cache_folder) if config.search else None
+    _save_cache(cache)  # before the site, so that a full disk stops the build with the old site in place
     written = write.write_site(config.output, lambda put: render.render_site(site, put, jobs), indexer)
-    _save_cache(cache)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -137,7 +145,15 @@ def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str],
         search.index_site(staging, config.language)
         return urls.SEARCH_BUNDLE
 
-    return index
+    def index_and_forget(staging: Path, pages_digest: str) -> str:
+        added = index(staging, pages_digest)
+        # The stamp describes the live index, which is about to be replaced: a build killed before it
+        # writes the new stamp must not leave the old one vouching for the new index.
+        if cache_folder:
+            (cache_folder / SEARCH_STAMP).unlink(missing_ok=True)
+        return added
+
+    return index_and_forget
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -223,11 +239,15 @@ def _save_stamp(cache_folder: Path, output: Path, stamp: str, report: Report) ->
 def clean(config: Config) -> list[Path]:
     """Remove the build cache and the built site (with the same care as a build). Returns what was removed."""
     check_output(config)
-    from .write import staging_folder
+    from .write import exclusive, lock_file, staging_folder
 
-    removed = []
-    for path in (config.cache, config.output, staging_folder(config.output)):
-        if path is not None and path.is_dir():
-            shutil.rmtree(path)
-            removed.append(path)
+    removed: list[Path] = []
+    traces = (config.cache, config.output, staging_folder(config.output), lock_file(config.output))
+    if not any(p is not None and p.exists() for p in traces):
+        return removed  # never built here: no lock file to make
+    with exclusive(config.output, config.cache):  # waits for a running build, and clears what a killed one left
+        for path in (config.cache, config.output):
+            if path is not None and path.is_dir():
+                shutil.rmtree(path)
+                removed.append(path)
     return removed
