@@ -203,12 +203,22 @@ class ShingleIndex:
             for s in self._set(idx):
                 self._postings.setdefault(s, []).append(idx)
         self._posted = len(self._keys)
-        found: set[int] = set()
+        # How many of its 3-grams each candidate shares with `sig`, counting only rare 3-grams; it can share
+        # at most all the common ones besides, and a candidate whose best case is below the threshold is
+        # not compared. This keeps a long file whose paragraphs share many 3-grams from comparing each
+        # paragraph with thousands of others.
+        shared: dict[int, int] = {}
+        common = 0
         for s in sig:
             posting = self._postings.get(s)
-            if posting is not None and len(posting) <= self.MAX_POSTING:
-                found.update(posting)
-        return sorted(found)
+            if posting is None:
+                continue
+            if len(posting) > self.MAX_POSTING:
+                common += 1
+                continue
+            for idx in posting:
+                shared[idx] = shared.get(idx, 0) + 1
+        return sorted(idx for idx, count in shared.items() if (count + common) / len(sig) >= self.threshold)
 
 
 def word_count(texts: Iterable[str]) -> int:
