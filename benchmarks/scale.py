@@ -109,7 +109,7 @@ def _time_parse(text: str, runs: int) -> float:
     return statistics.median(times)
 
 
-def _time_build(work: Path, files: dict[str, str], newsarchive: list[str], extra: Sequence[str]) -> float:
+def _time_build(work: Path, files: dict[str, str], newsarchive: list[str], extra: Sequence[str]) -> run.Measure:
     root = work / "site"
     shutil.rmtree(root, ignore_errors=True)
     (root / "content").mkdir(parents=True)
@@ -118,26 +118,28 @@ def _time_build(work: Path, files: dict[str, str], newsarchive: list[str], extra
     return _build(root, root / "content", newsarchive, extra)
 
 
-def _build(root: Path, content: Path, newsarchive: list[str], extra: Sequence[str]) -> float:
+def _build(root: Path, content: Path, newsarchive: list[str], extra: Sequence[str]) -> run.Measure:
     root.mkdir(parents=True, exist_ok=True)
     # The one-file cases stay under the default limit; a larger one keeps the benchmark from stopping there.
     config = f"templates: {root / 'no-templates'}\nmax_file_bytes: {64 * MIB}\n"
     (root / "newsarchive.yaml").write_text(config, encoding="utf-8")
     command = [*newsarchive, "build", "-q", "--no-cache", "--content", str(content), "--output", "out", *extra]
     shutil.rmtree(root / "out", ignore_errors=True)
-    return run.measure(command, root, root / "out", sample_ms=0, timeout=3600).wall
+    return run.measure(command, root, root / "out", sample_ms=0, timeout=3600)
 
 
-def _row(name: str, size: str, parse_s: float | None, build_s: float) -> str:
+def _row(name: str, size: str, parse_s: float | None, build: run.Measure) -> str:
     parse = f"{parse_s:9.3f}" if parse_s is not None else f"{'-':>9}"
-    return f"{name:<8} {size:>14} {parse} {build_s:9.2f}"
+    return f"{name:<8} {size:>20} {parse} {build.wall:9.2f} {build.cpu:9.2f}"
 
 
-def _slopes(points: list[tuple[float, float | None, float]]) -> dict[str, float | None]:
-    parse = [(s, p) for s, p, _ in points if p is not None]
+def _slopes(points: list[tuple[float, float | None, float, float]]) -> dict[str, float | None]:
+    parse = [(s, p) for s, p, _, _ in points if p is not None]
+    enough = len(points) > 1
     return {
         "parse": run._slope(parse) if len(parse) > 1 and all(p > 0 for _, p in parse) else None,
-        "build": run._slope([(s, b) for s, _, b in points]) if len(points) > 1 else None,
+        "build wall": run._slope([(s, w) for s, _, w, _ in points]) if enough else None,
+        "build cpu": run._slope([(s, c) for s, _, _, c in points]) if enough else None,
     }
 
 
@@ -162,24 +164,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, cases: list[str], scales: list[float], newsarchive: list[str]) -> int:
-    print(f"{'case':<8} {'size':>14} {'parse s':>9} {'build s':>9}", flush=True)
+    print(f"{'case':<8} {'size':>20} {'parse s':>9} {'build s':>9} {'cpu s':>9}", flush=True)
     results: dict[str, Any] = {}
     for name in cases:
-        points: list[tuple[float, float | None, float]] = []
+        points: list[tuple[float, float | None, float, float]] = []
         for scale in scales:
             if name == "files":
                 n = int(args.files * scale / 8)
                 content = run.cached_corpus(args.work, n, 1, "frontmatter")
-                build_s = _build(args.work / "files-site", content, newsarchive, ())
-                points.append((n, None, build_s))
-                print(_row(name, f"{n:,} files", None, build_s), flush=True)
+                build = _build(args.work / "files-site", content, newsarchive, ())
+                points.append((n, None, build.wall, build.cpu))
+                print(_row(name, f"{n:,} files", None, build), flush=True)
                 continue
             text = CASES[name](scale)
             parse_s = _time_parse(text, args.runs)
-            build_s = _time_build(args.work, {"case.txt": text}, newsarchive, ("--no-search", "--jobs", "1"))
-            size = f"{len(text.encode()) / MIB:.2f} MiB/{text.count(chr(10)):,}L"
-            points.append((len(text), parse_s, build_s))
-            print(_row(name, size, parse_s, build_s), flush=True)
+            build = _time_build(args.work, {"case.txt": text}, newsarchive, ("--no-search", "--jobs", "1"))
+            size = f"{len(text.encode()) / MIB:.2f} MiB, {text.count(chr(10)):,} lines"
+            points.append((len(text), parse_s, build.wall, build.cpu))
+            print(_row(name, size, parse_s, build), flush=True)
         slopes = _slopes(points)
         results[name] = {"points": points, "slopes": slopes}
         shown = ", ".join(f"{k} {v:.2f}" for k, v in slopes.items() if v is not None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import TypeVar
@@ -207,17 +208,11 @@ class ShingleIndex:
         # at most all the common ones besides, and a candidate whose best case is below the threshold is
         # not compared. This keeps a long file whose paragraphs share many 3-grams from comparing each
         # paragraph with thousands of others.
-        shared: dict[int, int] = {}
-        common = 0
-        for s in sig:
-            posting = self._postings.get(s)
-            if posting is None:
-                continue
-            if len(posting) > self.MAX_POSTING:
-                common += 1
-                continue
-            for idx in posting:
-                shared[idx] = shared.get(idx, 0) + 1
+        postings = [p for p in map(self._postings.get, sig) if p is not None]
+        rare = [p for p in postings if len(p) <= self.MAX_POSTING]
+        common = len(postings) - len(rare)
+        shared = Counter(chain.from_iterable(rare))
+        # (count + common) / len(sig) >= threshold, in the float arithmetic the similarity is computed in.
         return sorted(idx for idx, count in shared.items() if (count + common) / len(sig) >= self.threshold)
 
 
