@@ -11,6 +11,7 @@ import pytest
 from newsarchive import load as load_module
 from newsarchive.build import build, clean
 from newsarchive.config import Config, load_config
+from newsarchive.render import Renderer
 
 
 def _article(n: int, words: str = "") -> str:
@@ -92,8 +93,25 @@ def test_editing_one_article_reparses_only_it_and_rewrites_only_what_changed(
     assert "and a new pier" in next((config.output).rglob("headline-number-4-*/index.html")).read_text("utf-8")
 
 
+def test_editing_one_article_rewrites_one_small_cache_file(tmp_path: Path) -> None:
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(40)})
+    config = _config(tmp_path)
+    build(config)
+    assert config.cache is not None
+    shards = sorted(config.cache.glob("articles-*.pickle"))
+    assert len(shards) > 8, "the records are spread over several files"
+    before = {p.name: p.stat().st_mtime_ns for p in shards}
+    _write(tmp_path / "content", {"a4.txt": _article(4, "and a new pier")})
+    build(config)
+    changed = [p.name for p in shards if p.stat().st_mtime_ns != before[p.name]]
+    assert len(changed) == 1
+
+
 def test_incremental_builds_equal_clean_builds_through_random_changes(tmp_path: Path) -> None:
-    """Random edits, additions, deletions, renames and template changes: each cached build equals a clean one."""
+    """Random edits, additions, deletions, renames and template changes: each cached build equals a clean one.
+
+    Besides the body, edits change what other pages show of an article (its headline on its neighbours'
+    pages and in related lists, its date and so its neighbours, the spelling that names its topic)."""
     rng = random.Random(7)
     content = tmp_path / "content"
     _write(content, {f"a{n}.txt": _article(n) for n in range(15)})
@@ -102,20 +120,31 @@ def test_incremental_builds_equal_clean_builds_through_random_changes(tmp_path: 
     fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
     build(config)
     next_id = 100
-    actions = ["edit", "add", "delete", "rename", "template", "sidecar"] * 2
+    actions = ["edit", "retitle", "redate", "respell", "add", "delete", "rename", "template", "sidecar"] * 3
     rng.shuffle(actions)
     for step, action in enumerate(actions):
         names = sorted(p.name for p in content.iterdir())
+        articles = [n for n in names if n.endswith(".txt")]
+        chosen = content / rng.choice(articles)
+        text = chosen.read_text("utf-8")
         if action == "edit":
-            _write(content, {rng.choice(names): _article(rng.randrange(50), f"edit {step}")})
+            _write(content, {chosen.name: _article(rng.randrange(50), f"edit {step}")})
+        elif action == "retitle":
+            chosen.write_text(text.replace("Headline number", f"Retitled {step}: headline", 1), "utf-8")
+        elif action == "redate":
+            chosen.write_text(text.replace("date: 2020", f"date: {2000 + step % 20}", 1), "utf-8")
+        elif action == "respell":  # the newest article's spelling names its topic
+            newest = max(articles, key=lambda n: (content / n).read_text("utf-8").split("date: ")[1][:10])
+            (content / newest).write_text(
+                (content / newest).read_text("utf-8").replace("tags: [t", "tags: [T"), "utf-8"
+            )
         elif action == "add":
             _write(content, {f"new{next_id}.txt": _article(next_id)})
             next_id += 1
-        elif action == "delete" and len(names) > 3:
-            (content / rng.choice(names)).unlink()
+        elif action == "delete" and len(articles) > 3:
+            chosen.unlink()
         elif action == "rename":
-            old = rng.choice(names)
-            (content / old).rename(content / f"renamed{step}-{old}")
+            chosen.rename(content / f"renamed{step}-{chosen.name}")
         elif action == "template":
             _write(
                 templates,
@@ -123,13 +152,38 @@ def test_incremental_builds_equal_clean_builds_through_random_changes(tmp_path: 
                     "body.html": f'<div class="v{step}">{{% for b in blocks %}}<p>{{{{ b.text }}}}</p>{{% endfor %}}</div>\n'
                 },
             )
-        else:
-            name = rng.choice([n for n in names if n.endswith(".txt")])
-            _write(content, {name.removesuffix(".txt") + ".yaml": f"slug: moved-{step}\n"})
+        elif action == "sidecar":
+            _write(content, {chosen.name.removesuffix(".txt") + ".yaml": f"slug: moved-{step}\n"})
         build(config)
         clean(fresh)
         build(fresh, use_cache=False)
         assert _tree(config.output) == _tree(fresh.output), f"step {step}: {action}"
+
+
+def test_after_an_edit_only_the_pages_that_show_the_article_are_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n) for n in range(40)})
+    config = _config(tmp_path)
+    build(config)
+    made: list[str] = []
+    real = Renderer._render
+
+    def recording(self: Renderer, template: str, **context: object) -> bytes:
+        made.append(context["page"].path)  # type: ignore[attr-defined]
+        return real(self, template, **context)
+
+    monkeypatch.setattr(Renderer, "_render", recording)
+    _write(tmp_path / "content", {"a17.txt": _article(17, "and a new pier")})
+    report = build(config)
+    edited = next(config.output.rglob("headline-number-17-*/index.html")).relative_to(config.output).as_posix()
+    assert edited in made
+    article_pages = [p for p in made if "headline-number" in p]
+    assert len(article_pages) < 20, f"the edited article, its neighbours and those it is related to: {article_pages}"
+    assert report.kept > 2 * len(made), "most pages are kept from the last build"
+    fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(fresh, use_cache=False)
+    assert _tree(config.output) == _tree(fresh.output)
 
 
 def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, parse_calls: list[str]) -> None:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 import shutil
+import subprocess
+from dataclasses import fields
 
 import pytest
+
+from newsarchive.config import Config
 
 GOOD = {
     "2024-05-01-harbour-wall.txt": (
@@ -55,7 +61,8 @@ def test_build_end_to_end(cli, tmp_path, monkeypatch, site_tree, html_tree):
             p for p in _pages_with_headline(site, headline, html_tree) if p.name == "index.html" and p.parent != site
         ]
         assert len(pages) == 1, f"one article page for {headline!r}: {pages}"
-    assert "3 articles" in result.out
+    # Standard output is not a terminal here, so a build that went well prints nothing (see -v).
+    assert result.out == ""
     assert result.err == ""
 
 
@@ -325,3 +332,204 @@ def test_output_folder_never_replaces_the_content(cli, tmp_path, monkeypatch, si
     assert "Traceback" not in result.err
     assert (tmp_path / "project" / "content").is_dir()
     assert tree_bytes(tmp_path / "project") == before
+
+
+# -- the config, checked field by field ---------------------------------------------------------------
+
+# A wrong value for each kind of field, as YAML text, and the words the message must hold.
+_BAD_BY_TYPE = {
+    "str": ("[1, 2]", "expected text"),
+    "int": ("ten", "expected a whole number"),
+    "bool": ("sometimes", "expected true or false"),
+    "float": ("1.5", "expected a number over 0 and up to 1"),
+    "tuple[str, ...]": ("{a: b}", "expected a list of text"),
+    "Path": ("7", "expected a folder path"),
+    "Path | None": ("[x]", "expected a folder path"),
+}
+
+
+@pytest.mark.parametrize("name", [f.name for f in fields(Config)])
+def test_every_config_field_refuses_a_bad_value_naming_the_key(cli, tmp_path, monkeypatch, site_tree, name):
+    kind = str(next(f.type for f in fields(Config) if f.name == name))
+    assert kind in _BAD_BY_TYPE, f"no bad value for fields of type {kind}: add one to _BAD_BY_TYPE"
+    value, expected = _BAD_BY_TYPE[kind]
+    monkeypatch.chdir(tmp_path)
+    site_tree(GOOD)
+    (tmp_path / "newsarchive.yaml").write_text(f"# the gazette\n{name}: {value}\n", encoding="utf-8")
+    for command in ("build", "check"):
+        result = cli(command)
+        assert result.code == 2, (command, result.err)
+        assert f"newsarchive.yaml:2: '{name}': {expected}" in result.err, result.err
+        assert "got " in result.err
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("language: English please", "expected a language code like 'en' or 'pt-BR'"),
+        ("jobs: -1", "expected a whole number of at least 0"),
+        ("feed_size: 0", "expected a whole number of at least 1"),
+        ("near_duplicate_threshold: 0", "expected a number over 0 and up to 1"),
+        ("ignore: [README*, 3]", "expected a list of text"),
+        ("output: ''", "expected a folder path"),
+        ("title: null", "expected text"),
+    ],
+)
+def test_bad_config_values_say_what_was_expected(cli, tmp_path, monkeypatch, site_tree, line, words):
+    monkeypatch.chdir(tmp_path)
+    site_tree(GOOD)
+    (tmp_path / "newsarchive.yaml").write_text(line + "\n", encoding="utf-8")
+    result = cli("build")
+    assert result.code == 2
+    assert f"newsarchive.yaml:1: '{line.split(':')[0]}': {words}" in result.err
+
+
+# -- what a build prints ----------------------------------------------------------------------------------
+
+COPY = {
+    "2024-06-01-ferry-copy.txt": "---\ndate: 2024-06-01\n---\n" + GOOD["ferry.txt"],
+    "undated.txt": "Market opens on the square\n\nStalls selling bread and cheese opened on Saturday.\n",
+}
+
+
+def _on_terminal(argv, cwd, stdout_terminal):
+    """Run newsarchive with standard error (and, if asked, standard output) on a pseudo-terminal.
+
+    Returns (exit status, what the terminal showed, what went to the pipe)."""
+    import fcntl
+    import struct
+    import termios
+
+    from conftest import cli_command
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(
+        [*cli_command(), *map(str, argv)],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=slave if stdout_terminal else subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closes once the process has ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    piped = process.stdout.read() if process.stdout else b""
+    code = process.wait(timeout=120)
+    os.close(master)
+    return code, shown.decode("utf-8", "replace"), piped.decode("utf-8")
+
+
+def test_progress_bar_on_a_terminal_and_quiet_output_to_a_pipe(tmp_path, site_tree):
+    site_tree(GOOD)
+    code, shown, piped = _on_terminal(["build", "--no-search"], tmp_path, stdout_terminal=False)
+    assert code == 0, shown
+    assert re.search(r"parse.*\d+%\|", shown) and re.search(r"render.*100%\|", shown), shown
+    assert "\r" in shown, "the bar redraws itself in place"
+    assert piped == "", "standard output is a pipe, so the build is quiet"
+    # Both on the terminal: the bar, then the one-line summary.
+    code, shown, _ = _on_terminal(["build", "--no-search", "--no-cache"], tmp_path, stdout_terminal=True)
+    assert code == 0
+    assert "render" in shown
+    summary = [line for line in shown.replace("\r", "\n").splitlines() if line.startswith("built ")]
+    assert len(summary) == 1 and "3 articles" in summary[0], shown
+
+
+def test_no_progress_bar_when_not_on_a_terminal(run_process, tmp_path, site_tree):
+    site_tree(GOOD)
+    result = run_process("build", "--no-search", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_quiet_prints_nothing_even_on_a_terminal(tmp_path, site_tree):
+    site_tree(GOOD)
+    code, shown, _ = _on_terminal(["build", "--no-search", "-q"], tmp_path, stdout_terminal=True)
+    assert code == 0
+    assert shown == "", repr(shown)
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_verbose_prints_the_summary_stage_times_warnings_and_copies(cli, tmp_path, monkeypatch, site_tree):
+    monkeypatch.chdir(tmp_path)
+    site_tree({**GOOD, **COPY})
+    result = cli("build", "-v")
+    assert result.code == 0, result.err
+    # The summary is one line, on standard output.
+    (summary,) = result.out.splitlines()
+    assert re.fullmatch(r"built site/: 4 articles, \d+ pages, .*1 copies folded, 1 warnings, .* in \d+\.\d\ds", summary)
+    details = result.err.splitlines()
+    stages = [
+        line.split()[0] for line in details[details.index("stages:") + 1 :] if re.match(r"^  \w+ +\d+\.\d\ds$", line)
+    ]
+    assert stages == ["parse", "enrich", "render", "search"]
+    assert (
+        "content/undated.txt:1: warning: undated: add 'date:' to front matter, a date line, or a date in the path"
+        in details
+    )
+    assert "ferry.txt: also filed as 2024-06-01-ferry-copy.txt" in details
+    # Without -v, none of it.
+    (tmp_path / "content" / "undated.txt").write_text(COPY["undated.txt"] + "\nOne more line.\n", encoding="utf-8")
+    result = cli("build")
+    assert result.code == 0
+    assert result.out == "" and result.err == ""
+
+
+# -- help and bad invocations -----------------------------------------------------------------------------
+
+
+def _commands():
+    from newsarchive.cli import _parser
+
+    (commands,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(commands.choices)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_examples_and_exit_codes_in_its_help(cli, capsys, command):
+    with pytest.raises(SystemExit) as caught:
+        cli(command, "--help")
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    examples = out[out.index("examples:") :]
+    assert f"newsarchive {command}" in examples, f"{command} --help shows no example of {command}"
+    for code in ("0", "1", "2"):
+        assert re.search(rf"^  {code}  \w", out, re.M), f"exit status {code} is not explained in {command} --help"
+
+
+def test_main_help_lists_commands_examples_and_exit_codes(cli, capsys):
+    with pytest.raises(SystemExit):
+        cli("--help")
+    out = capsys.readouterr().out
+    for command in _commands():
+        assert command in out
+    assert "examples:" in out and "exit status:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        ([], "required: COMMAND"),
+        (["publish"], "invalid choice: 'publish'"),
+        (["build", "--jobs", "many"], "invalid int value: 'many'"),
+        (["build", "-q", "-v"], "not allowed with argument"),
+        (["check", "--format", "xml"], "invalid choice: 'xml'"),
+        (["check", "--site"], "there is no built site here"),
+        (["new"], "the following arguments are required: headline"),
+        (["show"], "the following arguments are required: FILE"),
+    ],
+)
+def test_bad_invocations_get_a_message_and_exit_2(run_process, tmp_path, site_tree, argv, words):
+    site_tree(GOOD)
+    result = run_process(*argv, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr

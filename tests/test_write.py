@@ -300,21 +300,21 @@ def _limited_build(root: Path, limit: int, *extra: str) -> subprocess.CompletedP
 
 
 @pytest.mark.parametrize(
-    ("extra", "message"),
+    ("articles", "extra", "message"),
     [
-        (("--no-cache", "--no-search"), "cannot write the site (File too large)"),
-        (("--no-search",), "cannot save the build cache (File too large)"),
+        (40, ("--no-cache", "--no-search"), "cannot write the site (File too large)"),
+        (ARTICLES, ("--no-search",), "cannot save the build cache (File too large)"),
     ],
     ids=["site-file", "cache-file"],
 )
 def test_a_file_the_system_refuses_to_grow_fails_clearly_and_keeps_the_old_site(
-    tmp_path: Path, extra: tuple[str, ...], message: str
+    tmp_path: Path, articles: int, extra: tuple[str, ...], message: str
 ) -> None:
-    content = _corpus(tmp_path / "content", 40)
+    content = _corpus(tmp_path / "content", articles)
     assert _build(tmp_path, "site", *extra).returncode == 0
     before = snapshot(tmp_path / "site")
     _revise(content, "A")
-    # Pages stay under 64 KiB; the feeds (full bodies of 20 articles) and the cache of 40 articles do not.
+    # Pages stay under 64 KiB; the feeds (full bodies of 20 articles) and the cache of 200 articles do not.
     done = _limited_build(tmp_path, 64 * 1024, *extra)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr

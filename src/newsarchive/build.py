@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import shutil
 import time
 from collections.abc import Callable
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, urls
-from .cache import FILE as CACHE_FILE
 from .cache import LoadCache, loader_key
 from .config import Config
 from .discover import Source, discover, signature_of
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 STAMP = "build.json"
 SEARCH_STAMP = "search.json"
+MEMO = "pages.pickle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +67,31 @@ def check_output(config: Config) -> None:
         raise UsageError(f"{config.output}: refusing to build into this folder: {reason}; choose another --output")
 
 
-def build(config: Config, keep_going: bool = False, use_cache: bool = True) -> Report:
-    """Build the site, one build of an output folder at a time (see `write.exclusive`)."""
+def build(
+    config: Config,
+    keep_going: bool = False,
+    use_cache: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Report:
+    """Build the site. `progress(stage, done, total)`, when given, hears how each long stage goes.
+
+    One build of an output folder at a time (see `write.exclusive`).
+    """
     check_output(config)
     from .write import exclusive
 
     with exclusive(config.output, config.cache):
-        return _build(config, keep_going, use_cache)
+        return _build(config, keep_going, use_cache, progress)
 
 
-def _build(config: Config, keep_going: bool, use_cache: bool) -> Report:
+def _build(
+    config: Config, keep_going: bool, use_cache: bool, progress: Callable[[str, int, int], None] | None
+) -> Report:
     started = time.perf_counter()
     sources, problems = discover(config.content, config.ignore)
     cache_folder = config.cache if use_cache else None
-    stamp = _stamp(config, sources, keep_going) if cache_folder else None
+    salt = _salt(config)
+    stamp = _stamp(salt, sources, keep_going) if cache_folder else None
     if cache_folder and stamp and (previous := _up_to_date(cache_folder, config.output, stamp)):
         return replace(previous, seconds=time.perf_counter() - started)
 
@@ -89,7 +101,7 @@ def _build(config: Config, keep_going: bool, use_cache: bool) -> Report:
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     jobs = config.jobs or default_jobs()
     cache = LoadCache(cache_folder, loader_key(_loader_settings(config)))
-    loaded, failed = load.load_all(sources, rules, config.max_file_bytes, jobs=jobs, cache=cache)
+    loaded, failed = load.load_all(sources, rules, config.max_file_bytes, jobs=jobs, cache=cache, progress=progress)
     problems += failed
     if problems and (not keep_going or not sources):
         _save_cache(cache)
@@ -99,10 +111,20 @@ def _build(config: Config, keep_going: bool, use_cache: bool) -> Report:
     from .enrich import enrich
 
     published = [item for item in loaded if not item.article.draft]
+    tell = progress or _no_progress
+    tell("enrich", 0, 1)
     site = enrich(dedupe.across(published), config)
-    indexer = _indexer(config, cache_folder) if config.search else None
+    tell("enrich", 1, 1)
+    indexer = _indexer(config, cache_folder, tell) if config.search else None
     _save_cache(cache)  # before the site, so that a full disk stops the build with the old site in place
-    written = write.write_site(config.output, lambda put: render.render_site(site, put, jobs), indexer)
+    written = write.write_site(
+        config.output,
+        lambda put, keep: render.render_site(site, put, keep, jobs, salt, progress),
+        indexer,
+        _read_memo(cache_folder) if cache_folder else None,
+    )
+    if cache_folder:
+        write.replace_file(cache_folder / MEMO, pickle.dumps(written.memo, protocol=pickle.HIGHEST_PROTOCOL))
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -128,7 +150,13 @@ def _loader_settings(config: Config) -> tuple[object, ...]:
     return config.boilerplate, config.near_duplicate_threshold, config.max_file_bytes
 
 
-def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str], str]:
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _indexer(
+    config: Config, cache_folder: Path | None, progress: Callable[[str, int, int], None]
+) -> Callable[[Path, str], str]:
     """The search step: index the staged site, or reuse the current index when no page changed."""
     from . import search, write
 
@@ -142,7 +170,9 @@ def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str],
         ):
             write.link_tree(current, staging / urls.SEARCH_BUNDLE)
             return urls.SEARCH_BUNDLE
+        progress("search", 0, 1)
         search.index_site(staging, config.language)
+        progress("search", 1, 1)
         return urls.SEARCH_BUNDLE
 
     def index_and_forget(staging: Path, pages_digest: str) -> str:
@@ -154,6 +184,16 @@ def _indexer(config: Config, cache_folder: Path | None) -> Callable[[Path, str],
         return added
 
     return index_and_forget
+
+
+def _read_memo(cache_folder: Path) -> dict[str, tuple[str, str, int, int, int]]:
+    """The last build's page keys; an unreadable memo only means every page is made again."""
+    try:
+        with (cache_folder / MEMO).open("rb") as handle:
+            memo = pickle.load(handle)
+    except Exception:
+        return {}
+    return memo if isinstance(memo, dict) else {}
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -174,11 +214,11 @@ def _dropped(loaded: list[Loaded]) -> dict[str, int]:
 
 
 def _save_cache(cache: LoadCache) -> None:
-    data = cache.dump()
-    if data is not None and cache.folder is not None:
-        from .write import replace_file
+    from .write import replace_file
 
-        replace_file(cache.folder / CACHE_FILE, data)
+    for name, data in cache.dump().items():
+        assert cache.folder is not None
+        replace_file(cache.folder / name, data)
 
 
 # -- knowing when there is nothing to do -----------------------------------------------------------
@@ -194,15 +234,23 @@ def _files_signature(folder: Path) -> list[tuple[str, int, int]]:
     )
 
 
-def _stamp(config: Config, sources: list[Source], keep_going: bool) -> str:
-    """A digest of everything the site is made from, read from file metadata only."""
+def _salt(config: Config) -> str:
+    """A digest of what the site is made from besides its articles, read from file metadata only:
+    the config, the templates and newsarchive's own code (the loader's included), so that changed code
+    never leaves an old site "up to date" nor an old page kept."""
     from .theme import default_theme
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(repr((__version__, config, keep_going)).encode())
-    # newsarchive's own code too (the loader's included), so that changed code never leaves an old site "up to date"
+    h.update(repr((__version__, replace(config, jobs=0))).encode())
     for folder in (config.templates, default_theme(), Path(__file__).parent):
         h.update(repr(_files_signature(folder)).encode())
+    return h.hexdigest()
+
+
+def _stamp(salt: str, sources: list[Source], keep_going: bool) -> str:
+    """A digest of everything the site is made from, read from file metadata only."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((salt, keep_going)).encode())
     for source in sources:
         h.update(repr((source.display, str(source.sidecar), signature_of(source))).encode())
     return h.hexdigest()

@@ -7,7 +7,8 @@ time are unchanged. The whole cache is tied to a key made of newsarchive's
 version, the loader's own source code and the loader settings, so a new
 loader or a changed setting starts afresh. A cache file that cannot be read
 or belongs to another key is ignored and rebuilt: the cache can make a build
-faster, never different.
+faster, never different. The records are kept in SHARDS files by a hash of
+the file's name, so a build that parsed one file rewrites one small file.
 """
 
 from __future__ import annotations
@@ -36,7 +37,16 @@ _LOADER_MODULES = (
     "load",
     "cache",
 )
-FILE = "articles.pickle"
+SHARDS = 16
+Entry = tuple[Signature | None, str, Result]
+
+
+def shard_name(shard: int) -> str:
+    return f"articles-{shard:02d}.pickle"
+
+
+def _shard(name: str) -> int:
+    return hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % SHARDS
 
 
 def loader_key(settings: object) -> str:
@@ -54,13 +64,14 @@ class LoadCache:
     def __init__(self, folder: Path | None, key: str) -> None:
         self.folder = folder
         self.key = key
-        self.entries: dict[str, tuple[Signature | None, str, Result]] = {}
-        self.changed = False
+        self.entries: dict[str, Entry] = {}
+        self.changed: set[int] = set()  # the shards to write
         if folder is not None:
-            self.entries = self._read(folder / FILE, key)
+            for shard in range(SHARDS):
+                self.entries.update(self._read(folder / shard_name(shard), key))
 
     @staticmethod
-    def _read(path: Path, key: str) -> dict[str, tuple[Signature | None, str, Result]]:
+    def _read(path: Path, key: str) -> dict[str, Entry]:
         try:
             with path.open("rb") as handle:
                 stored: Any = pickle.load(handle)
@@ -68,7 +79,7 @@ class LoadCache:
             return {}
         if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("entries"), dict):
             return {}
-        entries: dict[str, tuple[Signature | None, str, Result]] = stored["entries"]
+        entries: dict[str, Entry] = stored["entries"]
         return entries
 
     def get(self, name: str, signature: Signature | None, digest: str | None = None) -> Result | None:
@@ -88,17 +99,24 @@ class LoadCache:
         old = self.entries.get(name)
         if old is None or old[0] != signature or old[1] != digest:
             self.entries[name] = (signature, digest, result)
-            self.changed = True
+            self.changed.add(_shard(name))
 
     def keep_only(self, names: Container[str]) -> None:
         """Forget files that are gone."""
         stale = [n for n in self.entries if n not in names]
         for name in stale:
             del self.entries[name]
-        self.changed = self.changed or bool(stale)
+            self.changed.add(_shard(name))
 
-    def dump(self) -> bytes | None:
-        """The cache file's new content, or None when nothing changed."""
-        if self.folder is None or not self.changed:
-            return None
-        return pickle.dumps({"key": self.key, "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
+    def dump(self) -> dict[str, bytes]:
+        """The new content of each cache file that changed, by file name."""
+        if self.folder is None:
+            return {}
+        shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self.changed}
+        for name, entry in self.entries.items():
+            if (shard := _shard(name)) in shards:
+                shards[shard][name] = entry
+        return {
+            shard_name(shard): pickle.dumps({"key": self.key, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+            for shard, entries in sorted(shards.items())
+        }

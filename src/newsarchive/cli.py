@@ -7,6 +7,7 @@ Exit status: 0 when all went well, 1 for content errors (each printed as
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,16 +17,68 @@ from .build import Report, build, clean
 from .config import CONFIG_FILE, load_config
 from .discover import SIDECAR_SUFFIXES, source_for
 from .errors import ContentError, SearchUnavailable, UsageError, WriteError
+from .model import Notice
 
-EXAMPLES = """\
+EXIT_CODES = """\
+exit status:
+  0  all went well (warnings alone do not fail)
+  1  content errors, each printed as path:line: message; files skipped with --keep-going;
+     errors found by check
+  2  usage or configuration errors
+"""
+EXAMPLES = (
+    """\
+examples:
+  newsarchive init my-archive                start a new archive in my-archive/
+  newsarchive new "Harbour wall approved"    start an article dated today in content/
+  newsarchive check --site                   lint the content and the built site
+  newsarchive build                          build content/ into site/
+  newsarchive serve                          serve it at http://127.0.0.1:8000/, rebuilt as you edit
+  newsarchive show content/story.txt         see how one file was read
+  newsarchive clean                          remove the built site and the build cache
+
+"""
+    + EXIT_CODES
+)
+BUILD_EXAMPLES = """\
 examples:
   newsarchive build                          build content/ into site/
   newsarchive build --content articles --output public
   newsarchive build --keep-going             publish what parses, list what did not
+  newsarchive build -v                       the summary, each stage's time, each warning and copy
+  newsarchive build --jobs 1 --no-cache      one process, everything parsed afresh
+"""
+CHECK_EXAMPLES = """\
+examples:
+  newsarchive check                          lint the articles in content/
+  newsarchive check --site                   also check the links and feeds of the built site/
+  newsarchive check --format json > check.json
+                                             the findings as one JSON object, for CI
+"""
+INIT_EXAMPLES = """\
+examples:
+  newsarchive init                           start an archive in this folder
+  newsarchive init my-archive                start one in my-archive/ (created if missing)
+"""
+NEW_EXAMPLES = """\
+examples:
+  newsarchive new "Harbour wall approved"    content/YYYY-MM-DD-harbour-wall-approved.md, dated today
+  newsarchive new "Ferry timetable changes" --date 2024-05-01
+"""
+SHOW_EXAMPLES = """\
+examples:
   newsarchive show content/story.txt         see how one file was read
   newsarchive show --json content/*.txt      the loader's record, one JSON object per line
-  newsarchive build --jobs 1 --no-cache      one process, everything parsed afresh
-  newsarchive clean                          remove the built site and the build cache
+"""
+CLEAN_EXAMPLES = """\
+examples:
+  newsarchive clean                          remove site/ and its build cache
+  newsarchive clean --output public          remove public/ and its build cache
+"""
+SERVE_EXAMPLES = """\
+examples:
+  newsarchive serve                          serve the site at http://127.0.0.1:8000/, rebuilt as you edit
+  newsarchive serve --port 8080 --no-search  another port; rebuilds skip the search index
 """
 
 
@@ -49,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build the site",
         description="Build the archive site and feeds from the content folder.",
-        epilog=EXAMPLES,
+        epilog=BUILD_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     b.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
@@ -63,13 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster builds)")
     b.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     b.add_argument("--no-cache", action="store_true", help="parse every file afresh and ignore the last build")
-    b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    talk = b.add_mutually_exclusive_group()
+    talk.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (the default when stdout is not a terminal)",
+    )
+    talk.add_argument(
+        "-v", "--verbose", action="store_true", help="print the summary, each stage's time, each warning and copy"
+    )
 
     c = commands.add_parser(
         "clean",
         help="remove the built site and the build cache",
         description="Remove the output folder and the build cache, so the next build starts afresh.",
-        epilog=EXAMPLES,
+        epilog=CLEAN_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument("--output", type=Path, metavar="DIR", help="the built site (default: site/)")
@@ -79,13 +141,81 @@ def _parser() -> argparse.ArgumentParser:
         "show",
         help="show how the loader reads article files",
         description="Parse article files and show the record, with every dropped line and why.",
-        epilog=EXAMPLES,
+        epilog=SHOW_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("files", nargs="+", type=Path, metavar="FILE")
     s.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
     s.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+
+    k = commands.add_parser(
+        "check",
+        help="lint the content (and with --site the built site) without building",
+        description="Read every article as a build would and report each finding as path:line: message.\n"
+        "With --site, also check every internal link and every feed of the built site. Writes nothing.\n\n"
+        "errors:   files the build would refuse; broken links; feeds that do not parse or lack an element\n"
+        "warnings: undated articles; articles with no body left once repeats and boilerplate are dropped;\n"
+        "          headlines that are probably the first sentence; copies of other articles",
+        epilog=CHECK_EXAMPLES + "\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    k.add_argument("--site", action="store_true", help="also check the links and feeds of the built site")
+    k.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or one JSON object")
+    k.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
+    k.add_argument("--output", type=Path, metavar="DIR", help="the built site, for --site (default: site/)")
+    k.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+
+    i = commands.add_parser(
+        "init",
+        help="start a new archive",
+        description=f"Create {CONFIG_FILE} with every option documented, a content/ folder with an example\n"
+        "article, and an example template override in templates/. Never overwrites a file.",
+        epilog=INIT_EXAMPLES + "\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    i.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the folder to start the archive in (default: this folder)",
+    )
+
+    n = commands.add_parser(
+        "new",
+        help="start a new article",
+        description="Create a dated article file in the content folder, named from its date and headline,\n"
+        "and print its path. Never overwrites a file.",
+        epilog=NEW_EXAMPLES + "\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    n.add_argument("headline", help="the article's headline, in quotes")
+    n.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the article's date (default: today)")
+    n.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
+    n.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+    v = commands.add_parser(
+        "serve",
+        help="serve the site on this machine, rebuilt and reloaded on every change",
+        description="Build the site into the build cache, serve it, and rebuild and reload it on every change.",
+        epilog=SERVE_EXAMPLES + "\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    v.add_argument("--port", type=int, default=8000, metavar="N", help="port to listen on (default: 8000; 0: any free)")
+    v.add_argument("--content", type=Path, metavar="DIR", help="folder of articles (default: content/)")
+    v.add_argument("--output", type=Path, metavar="DIR", help="the built site, left as it is (default: site/)")
+    v.add_argument("--config", type=Path, metavar="FILE", help=f"config file (default: {CONFIG_FILE} if present)")
+    v.add_argument("--no-search", action="store_true", help="skip the search index (faster rebuilds)")
+    v.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _config_path(given: Path | None) -> Path | None:
@@ -102,6 +232,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "clean":
             return _clean(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "init":
+            return _init(args)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "serve":
+            return _serve(args)
         return _show(args)
     except UsageError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
@@ -118,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsarchive: interrupted; the previous site is unchanged", file=sys.stderr)
         return 130
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsarchive: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -130,15 +272,26 @@ def _build(args: argparse.Namespace) -> int:
     )
     if args.jobs is not None and args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
-    report = build(config, keep_going=args.keep_going, use_cache=not args.no_cache)
+    from .console import Progress
+
+    # A bar only for a person watching: on a terminal, and not asked to be quiet.
+    progress = Progress(bar=sys.stderr.isatty() and not args.quiet)
+    try:
+        report = build(config, keep_going=args.keep_going, use_cache=not args.no_cache, progress=progress)
+    finally:
+        progress.close()
     for notice in report.skipped:
         print(f"skipped: {notice}", file=sys.stderr)
-    if not args.quiet:
+    if args.verbose:
+        for line in _details(report, progress.timing_lines()):
+            print(line, file=sys.stderr)
+    if args.verbose or (sys.stdout.isatty() and not args.quiet):
         print(_summary(report, config.output))
     return 1 if report.skipped else 0
 
 
 def _summary(report: Report, output: Path) -> str:
+    """One line: what the build made and how long it took."""
     dropped = sum(report.dropped.values())
     copies = sum(len(c) for _, c in report.copies)
     parts = [
@@ -153,15 +306,49 @@ def _summary(report: Report, output: Path) -> str:
     if report.up_to_date:
         return f"{output}/ is up to date: " + ", ".join(parts) + f" (checked in {report.seconds:.2f}s)"
     parts.append(f"{report.written} files written, {report.kept} unchanged")
-    lines = [f"built {output}/: " + ", ".join(parts) + f" in {report.seconds:.2f}s"]
-    lines += [f"  {rel} also filed as {', '.join(copies)}" for rel, copies in report.copies]
-    return "\n".join(lines)
+    return f"built {output}/: " + ", ".join(parts) + f" in {report.seconds:.2f}s"
+
+
+def _details(report: Report, timings: list[str]) -> list[str]:
+    """What -v adds: each stage's time, each warning, each copy folded."""
+    lines = ["stages:", *timings] if timings else []
+    lines += [str(Notice(w.path, w.line, f"warning: {w.message}")) for w in report.warnings]
+    lines += [f"{rel}: also filed as {', '.join(copies)}" for rel, copies in report.copies]
+    return lines
 
 
 def _clean(args: argparse.Namespace) -> int:
     config = load_config(_config_path(args.config), output=args.output)
     removed = clean(config)
     print("removed " + ", ".join(f"{p}/" for p in removed) if removed else "nothing to remove")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from . import check
+
+    config = load_config(_config_path(args.config), content=args.content, output=args.output)
+    report = check.check(config, site=args.site)
+    print(check.as_json(report) if args.format == "json" else check.as_text(report))
+    return 1 if report.errors else 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .scaffold import init
+
+    folder: Path = args.folder
+    for path in init(folder, dt.date.today()):
+        print(f"created {path}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    print(f"next: {where}newsarchive build, then open site/index.html")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_article
+
+    config = load_config(_config_path(args.config), content=args.content)
+    print(new_article(config.content, args.headline, args.date or dt.date.today()))
     return 0
 
 
@@ -188,6 +375,18 @@ def _show(args: argparse.Namespace) -> int:
             continue
         print(out)
     return status
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    if args.jobs is not None and args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
+    search = False if args.no_search else None
+    overrides = {"content": args.content, "output": args.output, "search": search, "jobs": args.jobs}
+    return serve(_config_path(args.config), args.host, args.port, **overrides)
 
 
 if __name__ == "__main__":

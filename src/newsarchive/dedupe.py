@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
+from itertools import chain, compress
 
 from . import textmatch
 from .load import Loaded
@@ -26,9 +26,12 @@ from .model import Article
 # re-worded, and keeps apart updated re-versions that add or cut paragraphs.
 NEAR_IDENTICAL_THRESHOLD = 0.9
 # Candidates for the exact comparison share this many of the SKETCH_SIZE
-# smallest shingle fingerprints. Articles at the threshold share about 60.
+# smallest shingle fingerprints. Articles at the threshold share about 58
+# (each of the union's smallest is in both with chance 0.9); sharing fewer
+# than 16 would take 48 of the first 64 to miss, a chance far below 1e-20.
+# Unrelated articles written from a small vocabulary share up to about 10.
 SKETCH_SIZE = textmatch.SKETCH_SIZE
-SKETCH_SHARED = 8
+SKETCH_SHARED = 16
 # A fingerprint in more sketches than this is a stock phrase; it finds no candidates.
 MAX_POSTING = 64
 
@@ -81,8 +84,12 @@ class _Leaders:
         self._postings: dict[int, tuple[int, ...]] = {}
 
     def find(self, article: Article, sketch: Sequence[int]) -> int | None:
-        shared = Counter(chain.from_iterable(map(self._postings.get, sketch, repeat(()))))
-        needed = min(SKETCH_SHARED, len(sketch))
+        postings = [p for p in map(self._postings.get, sketch) if p]
+        # A sketch of fewer than SKETCH_SIZE is the article's whole set, and copies share 0.9 of it.
+        needed = max(1, min(SKETCH_SHARED, int(len(sketch) * NEAR_IDENTICAL_THRESHOLD)))
+        if len(postings) < needed:  # no leader can hold enough of the fingerprints: most articles
+            return None
+        shared = Counter(chain.from_iterable(postings))
         candidates = sorted(compress(shared.keys(), map(needed.__le__, shared.values())))
         if not candidates:
             return None

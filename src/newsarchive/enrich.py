@@ -18,6 +18,7 @@ from . import urls
 from .config import Config
 from .dedupe import Filed
 from .model import Article
+from .parallel import default_jobs
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class Entry:
     path: str
     url: str
     uid: str
+    digest: str = ""  # the source file's hash (load.Loaded.digest)
     copies: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     related: tuple[int, ...] = ()
@@ -72,6 +74,7 @@ def _place(stories: Sequence[Filed], config: Config) -> list[Entry]:
                 path=path,
                 url=urls.permalink(config.site_url, path),
                 uid=urls.article_id(rel, article.article_id),
+                digest=story.loaded.digest,
                 copies=tuple(c.source.rel for c in story.copies),
             )
         )
@@ -105,6 +108,6 @@ def enrich(stories: Sequence[Filed], config: Config) -> Site:
     articles = [e.article for e in entries]
     names = topic_finder.derive_topics(articles)
     topics, slugs = _topics(names)
-    related = topic_finder.related(articles, names)
+    related = topic_finder.related(articles, names, config.jobs or default_jobs())
     entries = [replace(e, topics=slugs[i], related=related[i]) for i, e in enumerate(entries)]
     return Site(config, tuple(entries), topics, {t.slug: t for t in topics})

@@ -61,6 +61,8 @@ def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
     fg.id(info.page_url)
     fg.title(info.title)
     fg.subtitle(info.description)
+    # Atom requires an author of the feed unless every entry names one, and an article may have no byline.
+    fg.author(name=info.title)
     fg.language(info.language)
     fg.generator("newsarchive", uri="https://pypi.org/project/newsarchive/")
     fg.updated(_newest(items))

@@ -15,7 +15,7 @@ processes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,9 @@ __all__ = ["SIDECAR_SUFFIXES", "Loaded", "Source", "discover", "load", "load_all
 class Loaded:
     source: Source
     article: Article
+    # The hash of the file's bytes and its sidecar's: with the loader's code and settings, it decides the
+    # article, so the renderer can tell an unchanged article's pages without looking at the article.
+    digest: str
 
 
 def _read(path: Path, what: str) -> bytes:
@@ -97,10 +100,18 @@ def _load_one(task: tuple[Source, str | None]) -> tuple[str, Result | None]:
         return digest, exc.notices
 
 
-def _run(tasks: Sequence[tuple[Source, str | None]], jobs: int) -> list[tuple[str, Result | None]]:
+def _run(
+    tasks: Sequence[tuple[Source, str | None]], jobs: int, progress: Callable[[int], None]
+) -> list[tuple[str, Result | None]]:
     if len(tasks) < PARALLEL_FROM:
         jobs = 1
-    return list(parallel.map_ordered(_load_one, tasks, jobs, chunksize=max(16, len(tasks) // (jobs * 8))))
+    chunksize = max(16, len(tasks) // (jobs * 8))
+    outcomes = []
+    for outcome in parallel.map_ordered(_load_one, tasks, jobs, chunksize=chunksize):
+        outcomes.append(outcome)
+        if len(outcomes) % chunksize == 0:
+            progress(len(outcomes))
+    return outcomes
 
 
 def load_all(
@@ -110,12 +121,16 @@ def load_all(
     *,
     jobs: int = 1,
     cache: LoadCache | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[Loaded], list[Notice]]:
-    """Load every source, from the cache where its content is unchanged, in parallel where not."""
+    """Load every source, from the cache where its content is unchanged, in parallel where not.
+
+    `progress("parse", done, total)` is called as files are done, a chunk at a time."""
     global _WORK
     sources = list(sources)
     cache = cache or LoadCache(None, "")
     results: dict[str, Result] = {}
+    digests: dict[str, str] = {}
     signatures: dict[str, Signature | None] = {}
     pending: list[tuple[Source, str | None]] = []
     for source in sources:
@@ -126,17 +141,23 @@ def load_all(
             pending.append((source, cache.digest(key)))
         else:
             results[key] = hit
+            digests[key] = cache.digest(key) or ""
     _WORK = (rules, max_bytes)
+    cached = len(sources) - len(pending)
+    tell = progress or (lambda stage, done, total: None)
+    tell("parse", cached, len(sources))
     try:
-        outcomes = _run(pending, jobs)
+        outcomes = _run(pending, jobs, lambda done: tell("parse", cached + done, len(sources)))
     finally:
         _WORK = None
+    tell("parse", len(sources), len(sources))
     for (source, _), (digest, result) in zip(pending, outcomes, strict=True):
         key = source.display
         if result is None:  # unchanged content under a new modification time
             result = cache.get(key, None, digest)
             assert result is not None
         results[key] = result
+        digests[key] = digest
         if digest:
             cache.put(key, signatures[key], digest, result)
     cache.keep_only(results)
@@ -145,7 +166,7 @@ def load_all(
     for source in sources:
         result = results[source.display]
         if isinstance(result, Article):
-            loaded.append(Loaded(source, result))
+            loaded.append(Loaded(source, result, digests[source.display]))
         else:
             problems.extend(result)
     return loaded, problems

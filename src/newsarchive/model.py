@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import pickle
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, overload
 
 BlockKind = Literal["paragraph", "subheading", "pullquote", "list"]
 
@@ -47,6 +49,63 @@ class Block:
     attribution: str | None = None
     items: tuple[str, ...] = ()
     html: str | None = None
+
+
+class Blocks(Sequence[Block]):
+    """An article's body, block by block: an immutable sequence.
+
+    Pickled (into the build cache, or from a loader worker) as one compact
+    record, and unpacked only when read, so the build's main process, which
+    holds every article but reads few bodies, never builds their blocks.
+    """
+
+    __slots__ = ("_blocks", "_packed")
+
+    def __init__(self, blocks: Iterable[Block] = ()) -> None:
+        self._blocks: tuple[Block, ...] | None = tuple(blocks)
+        self._packed: bytes | None = None
+
+    @classmethod
+    def _unpickle(cls, packed: bytes) -> Blocks:
+        blocks = cls.__new__(cls)
+        blocks._blocks, blocks._packed = None, packed
+        return blocks
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        if self._packed is None:
+            fields = tuple((b.kind, b.text, b.line, b.attribution, b.items, b.html) for b in self._all())
+            self._packed = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+        return Blocks._unpickle, (self._packed,)
+
+    def _all(self) -> tuple[Block, ...]:
+        if self._blocks is None:
+            assert self._packed is not None
+            self._blocks = tuple(Block(*fields) for fields in pickle.loads(self._packed))
+        return self._blocks
+
+    @overload
+    def __getitem__(self, index: int) -> Block: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Block, ...]: ...
+    def __getitem__(self, index: int | slice) -> Block | tuple[Block, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Block]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Blocks):
+            return self._all() == other._all()
+        return self._all() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +149,7 @@ class Article:
     date: dt.date | None
     reading_time: int
     tags: tuple[str, ...]
-    blocks: tuple[Block, ...]
+    blocks: Blocks
     lines: tuple[LineRecord, ...]
     slug: str | None = None
     source_name: str | None = None
@@ -106,6 +165,12 @@ class Article:
     # processes and kept with a cached article; () when not made. Derived from the text, so not
     # part of equality.
     sketch: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    # The headline and body's words with their counts (textmatch.terms), which topics.py weighs to find
+    # related articles; made and kept like the sketch. ("", b"") when not made.
+    terms: tuple[str, bytes] = field(default=("", b""), repr=False, compare=False)
+    # The first paragraph's text (the body's, when it has no paragraph): what a summary is made from
+    # without reading the body. Derived from the blocks, so not part of equality.
+    lede: str = field(default="", repr=False, compare=False)
 
     @property
     def body_text(self) -> str:

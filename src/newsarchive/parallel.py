@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -61,5 +62,11 @@ def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunk
     if jobs <= 1 or len(tasks) <= 1 or not can_fork():
         yield from map(function, tasks)
         return
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), die_with_parent, (os.getpid(),)) as pool:
-        yield from pool.imap(function, tasks, chunksize=chunksize)
+    # Frozen, the parent's objects are left out of the workers' garbage collections, which would
+    # otherwise touch, and so copy, every page of memory the workers share with it.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), die_with_parent, (os.getpid(),)) as pool:
+            yield from pool.imap(function, tasks, chunksize=chunksize)
+    finally:
+        gc.unfreeze()

@@ -29,7 +29,7 @@ from . import dates, textmatch
 from .errors import ContentError
 from .frontmatter import Meta, split_lines
 from .markdown import parse_markdown
-from .model import Article, Block, BlockKind, Dateline, LineRecord, LineRole, Notice
+from .model import Article, Block, BlockKind, Blocks, Dateline, LineRecord, LineRole, Notice
 
 WORDS_PER_MINUTE = 200
 # A repeated line shorter than this, or one that is not a sentence, is section
@@ -289,6 +289,7 @@ def _article(
         warnings.append(Notice(path, 1, "undated: add 'date:' to front matter, a date line, or a date in the path"))
     stated = header.reading_time
     headline = meta.headline or header.headline or ""
+    body_text = "\n".join(text for block in blocks for text in (block.items or (block.text,)))
     return Article(
         source=path,
         headline=headline,
@@ -298,7 +299,7 @@ def _article(
         date=date,
         reading_time=stated if stated is not None else max(1, math.ceil(words / WORDS_PER_MINUTE)),
         tags=meta.tags or (),
-        blocks=blocks,
+        blocks=Blocks(blocks),
         lines=tuple(records[n] for n in sorted(records)),
         slug=meta.slug,
         source_name=meta.source,
@@ -310,6 +311,8 @@ def _article(
         date_origin=origin,
         warnings=tuple(warnings),
         sketch=textmatch.sketch([headline, *texts]),
+        terms=textmatch.terms("\n".join([headline, body_text])),
+        lede=next((b.text for b in blocks if b.kind == "paragraph"), body_text),
     )
 
 

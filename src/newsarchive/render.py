@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,13 +28,16 @@ from . import cite, parallel, urls
 from .enrich import Entry, Site
 from .feeds import FeedInfo, Item, feed_files
 from .theme import default_theme
-from .write import Placed, Put
+from .write import Keep, Placed, Put
 
 MONTHS = "January February March April May June July August September October November December".split()
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUMMARY_WORDS = 45
 SITEMAP_LIMIT = 50_000
 K = TypeVar("K")
+# One output file: its path, the key of everything it is made from (None for the few pages that are
+# always made), and how to make its bytes. A page whose key matches the last build's is not made again.
+Out = tuple[str, str | None, Callable[[], bytes]]
 
 
 def environment(site_templates: Path | None) -> jinja2.Environment:
@@ -165,7 +170,7 @@ def summary(article_entry: Entry) -> str:
     article = article_entry.article
     if article.standfirst:
         return article.standfirst
-    words = next((b.text for b in article.blocks if b.kind == "paragraph"), article.body_text).split()
+    words = (article.lede or article.body_text).split()
     return " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
 
 
@@ -178,12 +183,19 @@ def _dateline(entry: Entry) -> str | None:
 
 
 class Renderer:
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, salt: str = "") -> None:
         self.site = site
         self.config = site.config
         self.env = environment(site.config.templates)
         self._bodies: dict[int, Markup] = {}
         self._summaries = [summary(e) for e in site.entries]
+        self._salt = salt
+        # What any page shows of an entry is decided by these and its source file's content.
+        self._ids = [(e.rel, e.path, e.uid, e.digest) for e in site.entries]
+
+    def _key(self, *parts: object) -> str:
+        """A page's key: its inputs, plus `salt` (newsarchive's code, the templates and the config)."""
+        return hashlib.blake2b(repr((self._salt, *parts)).encode(), digest_size=16).hexdigest()
 
     # -- shared pieces -------------------------------------------------------------------------
 
@@ -247,15 +259,34 @@ class Renderer:
     def _render(self, template: str, **context: object) -> bytes:
         return self.env.get_template(template).render(**context).encode("utf-8")
 
-    def _list_page(self, path: str, title: str, heading: str, indices: Sequence[int], **extra: object) -> bytes:
+    def _list_page(self, path: str, title: str, heading: str, indices: Sequence[int], **extra: object) -> Out:
         context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
         context.update(extra)
         page = context.pop("page", None) or self.page(path, title)
-        return self._render("list.html", page=page, items=self.summaries(path, indices), **context)
+        key = self._key("list", page, tuple(self._ids[i] for i in indices), sorted(context.items()))
+
+        def make() -> bytes:
+            return self._render("list.html", page=page, items=self.summaries(path, indices), **context)
+
+        return path, key, make
 
     # -- article pages -------------------------------------------------------------------------
 
-    def article_page(self, index: int) -> tuple[str, bytes]:
+    def article_page(self, index: int) -> Out:
+        site, entry = self.site, self.site.entries[index]
+        newer, older = site.neighbours(index)
+        key = self._key(
+            "article",
+            self._ids[index],
+            entry.copies,
+            [(s, site.topic_by_slug[s].name) for s in entry.topics],
+            [self._ids[j] for j in entry.related],
+            self._ids[index - 1] if newer else None,
+            self._ids[index + 1] if older else None,
+        )
+        return entry.path, key, functools.partial(self._article_bytes, index)
+
+    def _article_bytes(self, index: int) -> bytes:
         site, entry = self.site, self.site.entries[index]
         article, path = entry.article, entry.path
         up = urls.root(path)
@@ -291,11 +322,11 @@ class Renderer:
             og_type="article",
             json_ld=Markup(cite.json_ld(article, entry.url, self.config.title, self._summaries[index])),
         )
-        return path, self._render("article.html", page=page, article=view)
+        return self._render("article.html", page=page, article=view)
 
     # -- home and its stable pages ------------------------------------------------------------
 
-    def home_pages(self) -> Iterator[tuple[str, bytes]]:
+    def home_pages(self) -> Iterator[Out]:
         """The home page shows the newest articles; `page/N/` holds the Nth oldest group and never changes."""
         total, size = len(self.site.entries), self.config.per_page
         chron = list(range(total - 1, -1, -1))  # oldest first
@@ -305,15 +336,12 @@ class Renderer:
         if count:
             first_hidden = total - size - 1  # chronological position of the newest article not on home
             older = Link(urls.href(urls.INDEX, urls.home_page_path(first_hidden // size + 1)), "Older articles")
-        yield (
+        yield self._list_page(
             urls.INDEX,
-            self._list_page(
-                urls.INDEX,
-                self.config.title,
-                "Latest articles",
-                latest,
-                pager=Pager(None, older, "More articles") if older else None,
-            ),
+            self.config.title,
+            "Latest articles",
+            latest,
+            pager=Pager(None, older, "More articles") if older else None,
         )
         for number in range(1, count + 1):
             path = urls.home_page_path(number)
@@ -325,7 +353,7 @@ class Renderer:
                 "Pages",
             )
             title = f"Articles, page {number} of {count}"
-            yield path, self._list_page(path, title, title, members, pager=pager)
+            yield self._list_page(path, title, title, members, pager=pager)
 
     # -- date archive --------------------------------------------------------------------------
 
@@ -336,7 +364,7 @@ class Renderer:
                 days.setdefault(entry.article.date, []).append(i)
         return days
 
-    def archive_pages(self) -> Iterator[tuple[str, bytes]]:
+    def archive_pages(self) -> Iterator[Out]:
         days = self._by_day()
         months: dict[tuple[int, int], list[int]] = {}
         years: dict[int, list[int]] = {}
@@ -344,24 +372,24 @@ class Renderer:
             months.setdefault((day.year, day.month), []).extend(members)
             years.setdefault(day.year, []).extend(members)
         undated = [i for i, e in enumerate(self.site.entries) if e.article.date is None]
-        yield urls.ARCHIVE, self._archive_home(years, months, len(undated))
+        yield urls.ARCHIVE, None, functools.partial(self._archive_home, years, months, len(undated))
         year_list = sorted(years)
         for k, year in enumerate(year_list):
-            yield urls.year_path(year), self._year_page(year, months, year_list, k)
+            yield urls.year_path(year), None, functools.partial(self._year_page, year, months, year_list, k)
         month_list = sorted(months)
         for k, (year, month) in enumerate(month_list):
-            yield urls.month_path(year, month), self._month_page(year, month, months, days, month_list, k)
+            yield self._month_page(year, month, months, days, month_list, k)
         day_list = sorted(days)
         for k, day in enumerate(day_list):
             path = urls.day_path(day)
             pager = self._period_pager(path, day_list, k, urls.day_path, lambda d: date_text(d) or "")
             title = f"Articles of {date_text(day)}"
             up = Link(urls.href(path, urls.month_path(day.year, day.month)), f"{MONTHS[day.month - 1]} {day.year}")
-            yield path, self._list_page(path, title, title, sorted(days[day]), pager=pager, up=up)
+            yield self._list_page(path, title, title, sorted(days[day]), pager=pager, up=up)
         intro = (
             "Articles with no date in their text, metadata or file name." if undated else "Every article has a date."
         )
-        yield urls.UNDATED, self._list_page(urls.UNDATED, "Undated articles", "Undated articles", undated, intro=intro)
+        yield self._list_page(urls.UNDATED, "Undated articles", "Undated articles", undated, intro=intro)
 
     def _period_pager(
         self, path: str, keys: Sequence[K], k: int, to_path: Callable[[K], str], label: Callable[[K], str]
@@ -434,7 +462,7 @@ class Renderer:
         days: dict[dt.date, list[int]],
         month_list: list[tuple[int, int]],
         k: int,
-    ) -> bytes:
+    ) -> Out:
         path = urls.month_path(year, month)
         weeks = []
         for week in calendar.Calendar(0).monthdayscalendar(year, month):
@@ -459,11 +487,11 @@ class Renderer:
 
     # -- topics --------------------------------------------------------------------------------
 
-    def topic_pages(self) -> Iterator[tuple[str, bytes]]:
+    def topic_pages(self) -> Iterator[Out]:
         topics = self.site.topics
         path = urls.TOPICS
         links = [Link(urls.href(path, urls.topic_path(t.slug)), t.name, len(t.members)) for t in topics]
-        yield path, self._render("topics.html", page=self.page(path, "Topics"), topics=links)
+        yield path, None, functools.partial(self._render, "topics.html", page=self.page(path, "Topics"), topics=links)
         size = self.config.per_page
         for topic in topics:
             pages = -(-len(topic.members) // size)
@@ -480,18 +508,15 @@ class Renderer:
                     else None,
                     "Pages",
                 )
-                yield (
+                yield self._list_page(
                     path,
-                    self._list_page(
-                        path,
-                        title,
-                        f"Topic: {title}",
-                        topic.members[(number - 1) * size : number * size],
-                        page=self.page(path, title, feeds=feeds),
-                        pager=pager if pages > 1 else None,
-                        up=Link(urls.href(path, urls.TOPICS), "All topics"),
-                        topic_feed=feeds[0],
-                    ),
+                    title,
+                    f"Topic: {title}",
+                    topic.members[(number - 1) * size : number * size],
+                    page=self.page(path, title, feeds=feeds),
+                    pager=pager if pages > 1 else None,
+                    up=Link(urls.href(path, urls.TOPICS), "All topics"),
+                    topic_feed=feeds[0],
                 )
 
     # -- feeds, search, machines ----------------------------------------------------------------
@@ -499,11 +524,23 @@ class Renderer:
     def _items(self, indices: Sequence[int]) -> list[Item]:
         return [Item(self.site.entries[i], self._summaries[i], self.body(i)) for i in indices]
 
-    def feeds(self) -> dict[str, bytes]:
+    def _feed(self, info: FeedInfo, indices: Sequence[int]) -> Iterator[Out]:
+        """A feed in its three formats, made together and only when one of them is wanted."""
+        key = self._key("feed", info, [self._ids[i] for i in indices])
+        files = functools.cache(lambda: feed_files(info, self._items(indices)))
+        for name in (urls.FEED, urls.ATOM, urls.JSON_FEED):
+            path = info.folder + name
+
+            def make(path: str = path) -> bytes:
+                return files()[path]
+
+            yield path, key, make
+
+    def feeds(self) -> Iterator[Out]:
         config, n = self.config, self.config.feed_size
-        files = feed_files(
+        yield from self._feed(
             FeedInfo(config.title, config.description, config.language, config.site_url, config.site_url, ""),
-            self._items(range(min(n, len(self.site.entries)))),
+            range(min(n, len(self.site.entries))),
         )
         for topic in self.site.topics:
             info = FeedInfo(
@@ -514,21 +551,24 @@ class Renderer:
                 urls.permalink(config.site_url, urls.topic_path(topic.slug)),
                 urls.topic_feed(topic.slug, ""),
             )
-            files.update(feed_files(info, self._items(topic.members[:n])))
-        return files
+            yield from self._feed(info, topic.members[:n])
 
-    def search_page(self) -> tuple[str, bytes]:
+    def search_page(self) -> Out:
         path = urls.SEARCH
         up = urls.root(path)
         years = sorted({e.article.date.year for e in self.site.entries if e.article.date}, reverse=True)
-        return path, self._render(
-            "search.html",
-            page=self.page(path, "Search", search_page=True),
-            bundle=up + urls.SEARCH_BUNDLE + "/",
-            years=years,
+        return (
+            path,
+            None,
+            lambda: self._render(
+                "search.html",
+                page=self.page(path, "Search", search_page=True),
+                bundle=up + urls.SEARCH_BUNDLE + "/",
+                years=years,
+            ),
         )
 
-    def not_found(self) -> tuple[str, bytes]:
+    def not_found(self) -> Out:
         # Served for any missing URL at any depth, so its links cannot be relative: they start
         # at the site's root path (taken from site_url), and name no host, so nothing goes online.
         page = self.page(urls.NOT_FOUND, "Page not found")
@@ -543,7 +583,7 @@ class Renderer:
             rss=base + urls.FEED,
             feeds=tuple(FeedLink(base + f.href, f.type, f.title) for f in page.feeds),
         )
-        return urls.NOT_FOUND, self._render("404.html", page=page)
+        return urls.NOT_FOUND, None, functools.partial(self._render, "404.html", page=page)
 
 
 def sitemaps(site: Site, paths: Sequence[str]) -> dict[str, bytes]:
@@ -591,13 +631,12 @@ def _static(site: Site) -> dict[str, bytes]:
 
 
 # The site being rendered and where pages go, set before worker processes fork so that they inherit them.
-_SITE: Site | None = None
-_PUT: Put | None = None
+_WORK: tuple[Site, str, Put, Keep] | None = None
 _RENDERER: Renderer | None = None
 ARTICLES_PER_TASK = 200
 
 
-def _pages(renderer: Renderer, kind: str, start: int, stop: int) -> Iterable[tuple[str, bytes]]:
+def _pages(renderer: Renderer, kind: str, start: int, stop: int) -> Iterable[Out]:
     if kind == "articles":
         return (renderer.article_page(i) for i in range(start, stop))
     if kind == "home":
@@ -606,38 +645,60 @@ def _pages(renderer: Renderer, kind: str, start: int, stop: int) -> Iterable[tup
         return renderer.archive_pages()
     if kind == "topics":
         return renderer.topic_pages()
-    return [renderer.search_page(), renderer.not_found(), *renderer.feeds().items()]
+    return [renderer.search_page(), renderer.not_found(), *renderer.feeds()]
 
 
 def _task(task: tuple[str, int, int]) -> list[Placed]:
-    """Render one share of the site (a range of article pages, or one kind of list page) and put it in place."""
+    """Render one share of the site (a range of article pages, or one kind of list page) and put it in place.
+
+    A page whose key is the one the current site's file was made with is kept, not made again."""
     global _RENDERER
-    assert _SITE is not None and _PUT is not None
-    if _RENDERER is None or _RENDERER.site is not _SITE:
-        _RENDERER = Renderer(_SITE)
-    put = _PUT
-    return [put(path, data) for path, data in _pages(_RENDERER, *task)]
+    assert _WORK is not None
+    site, salt, put, keep = _WORK
+    if _RENDERER is None or _RENDERER.site is not site:
+        _RENDERER = Renderer(site, salt)
+    done = []
+    for path, key, make in _pages(_RENDERER, *task):
+        kept = keep(path, key) if key is not None else None
+        done.append(kept or put(path, make(), key))
+    return done
 
 
-def render_site(site: Site, put: Put, jobs: int = 1) -> Iterator[Placed]:
-    """Render every output file of the site with `jobs` processes, each putting its pages in place."""
-    global _SITE, _PUT, _RENDERER
+def render_site(
+    site: Site,
+    put: Put,
+    keep: Keep,
+    jobs: int = 1,
+    salt: str = "",
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Iterator[Placed]:
+    """Render every output file of the site with `jobs` processes, each putting its pages in place.
+
+    `salt` stands for everything besides the site's entries that pages are made from (newsarchive's
+    code, the templates, the config): pages are kept from the last build only under the same salt.
+    `progress("render", done, total)` is called as each share of the pages is done."""
+    global _WORK, _RENDERER
     count = len(site.entries)
     # The list pages go first: each kind is one long task, best started while articles fill the gaps.
     tasks = [("topics", 0, 0), ("archive", 0, 0), ("home", 0, 0), ("other", 0, 0)]
     tasks += [("articles", i, min(i + ARTICLES_PER_TASK, count)) for i in range(0, count, ARTICLES_PER_TASK)]
     html: list[str] = []
-    _SITE, _PUT = site, put
+    _WORK = (site, salt, put, keep)
     try:
-        for batch in parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1):
+        if progress:
+            progress("render", 0, len(tasks))
+        for done, batch in enumerate(parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1), 1):
             for placed in batch:
                 if placed.rel.endswith(".html"):
                     html.append(placed.rel)
                 yield placed
+            if progress:
+                progress("render", done, len(tasks))
     finally:
-        _SITE = _PUT = _RENDERER = None
+        _WORK = _RENDERER = None
     for path, data in sitemaps(site, html).items():
-        yield put(path, data)
-    yield put(urls.ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n".encode())
+        yield put(path, data, None)
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n"
+    yield put(urls.ROBOTS, robots.encode(), None)
     for path, data in _static(site).items():
-        yield put(path, data)
+        yield put(path, data, None)

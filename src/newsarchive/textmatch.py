@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
@@ -39,6 +40,34 @@ NEAR_DUPLICATE_MIN_WORDS = 12
 SKETCH_SIZE = 64
 
 Shingle = tuple[str, ...]
+
+# Words that say nothing about what an article is about: no keyword or topic is made of them alone.
+STOPWORDS = frozenset(
+    """
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
+on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself yourselves said says say told new one two three
+year years last first people time like make made many much may might must per still well back get got going
+mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday week weeks day days month months
+january february march april june july august september october november december
+""".split()
+)
+_TERM = re.compile(r"[A-Za-z][A-Za-z'\u2019-]{2,}")
+
+
+def terms(text: str) -> tuple[str, bytes]:
+    """The words of `text` that can say what it is about (lower-cased, stopwords left out), with their counts:
+    the words sorted and joined by spaces, and the counts as unsigned ints, in a form that is quick to store."""
+    counts = Counter(_TERM.findall(text.lower()))
+    for word in STOPWORDS.intersection(counts):
+        del counts[word]
+    words = sorted(counts)
+    return " ".join(words), array("I", map(counts.__getitem__, words)).tobytes()
+
+
 T = TypeVar("T")
 
 

@@ -20,10 +20,13 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 
+from . import parallel, textmatch
 from .model import Article
+from .textmatch import STOPWORDS
 
 DERIVED_TOPICS = 3
 RELATED = 5
@@ -31,20 +34,6 @@ KEYWORDS = 12
 POSTING_LIMIT = 40
 TOPIC_BONUS = 0.5
 
-STOPWORDS = frozenset(
-    """
-a about above after again against all also am an and any are as at be because been before being below between
-both but by can could did do does doing down during each few for from further had has have having he her here
-hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
-on once only or other our ours ourselves out over own same she should so some such than that the their theirs
-them themselves then there these they this those through to too under until up very was we were what when where
-which while who whom why will with would you your yours yourself yourselves said says say told new one two three
-year years last first people time like make made many much may might must per still well back get got going
-mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday week weeks day days month months
-january february march april june july august september october november december
-""".split()
-)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]{2,}")
 _SENTENCE = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _CAP_RUN = re.compile(
     r"(?<![\w'\u2019-])([A-Z][a-z][\w'\u2019-]*|[A-Z]{2,}[a-z]?)"
@@ -93,41 +82,46 @@ def derive_topics(articles: Sequence[Article]) -> list[tuple[str, ...]]:
     return topics
 
 
+def _terms(article: Article) -> tuple[list[str], array[int]]:
+    # The loader makes the terms; an article made some other way gets them here.
+    words, counts = article.terms if article.terms[0] else textmatch.terms(article.headline + "\n" + article.body_text)
+    return words.split(" ") if words else [], array("I", counts)
+
+
 def _keywords(articles: Sequence[Article]) -> list[dict[str, float]]:
-    counts = [Counter(_WORD.findall((a.headline + "\n" + a.body_text).lower())) for a in articles]
+    terms = [_terms(a) for a in articles]
     df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
+    for words, _ in terms:
+        df.update(words)
     total = len(articles)
-    # Words in every article, and stopwords, say nothing about an article: they get no weight.
-    idf = {w: math.log(total / n) for w, n in df.items() if n < total and w not in STOPWORDS}
+    # Words in every article say nothing about an article (nor do stopwords, left out of the terms).
+    idf = {w: math.log(total / n) for w, n in df.items() if n < total}
+    weight = [0.0, *(1 + math.log(n) for n in range(1, max((max(c, default=0) for _, c in terms), default=0) + 1))]
     vectors: list[dict[str, float]] = []
-    for c in counts:
-        weights = [(-(1 + math.log(n)) * idf[w], w) for w, n in c.items() if w in idf]
+    for words, counts in terms:
+        weights = [(-weight[n] * i, w) for w, n in zip(words, counts, strict=True) if (i := idf.get(w)) is not None]
         top = heapq.nsmallest(KEYWORDS, weights)
         norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
         vectors.append({w: -v / norm for v, w in top})
     return vectors
 
 
-def related(articles: Sequence[Article], topics: Sequence[tuple[str, ...]]) -> list[tuple[int, ...]]:
-    """For each article, the indices of up to five most similar others, best first."""
-    vectors = _keywords(articles)
-    holders: dict[str, list[tuple[float, int]]] = {}
-    for i, vector in enumerate(vectors):
-        for word, weight in vector.items():
-            holders.setdefault(word, []).append((-weight, i))
-    # Each word's strongest holders only: (-weight, index), so the heap keeps the heaviest, then the first.
-    strongest = {word: heapq.nsmallest(POSTING_LIMIT, posting) for word, posting in holders.items()}
-    by_topic: dict[str, list[int]] = {}
-    for i, names in enumerate(topics):
-        for name in names:
-            by_topic.setdefault(name.casefold(), []).append(i)
+# What the scoring workers share, set before they fork: vectors, strongest holders, topics, members per topic.
+_SHARED: tuple[
+    list[dict[str, float]], dict[str, list[tuple[float, int]]], Sequence[tuple[str, ...]], dict[str, list[int]]
+]
+_SHARED = ([], {}, (), {})
+PARALLEL_FROM = 2000
+CHUNK = 500
+
+
+def _score(bounds: tuple[int, int]) -> list[tuple[int, ...]]:
+    vectors, strongest, topics, by_topic = _SHARED
     result: list[tuple[int, ...]] = []
-    for i, vector in enumerate(vectors):
+    for i in range(*bounds):
         scores: dict[int, float] = {}
         get = scores.get
-        for word, weight in vector.items():
+        for word, weight in vectors[i].items():
             for negative, j in strongest[word]:
                 scores[j] = get(j, 0.0) - weight * negative
         for name in topics[i]:
@@ -139,3 +133,26 @@ def related(articles: Sequence[Article], topics: Sequence[tuple[str, ...]]) -> l
         best = heapq.nsmallest(RELATED, [(-score, j) for j, score in scores.items()])
         result.append(tuple(j for _, j in best))
     return result
+
+
+def related(articles: Sequence[Article], topics: Sequence[tuple[str, ...]], jobs: int = 1) -> list[tuple[int, ...]]:
+    """For each article, the indices of up to five most similar others, best first."""
+    global _SHARED
+    vectors = _keywords(articles)
+    holders: dict[str, list[tuple[float, int]]] = {}
+    for i, vector in enumerate(vectors):
+        for word, weight in vector.items():
+            holders.setdefault(word, []).append((-weight, i))
+    # Each word's strongest holders only: (-weight, index), so the heap keeps the heaviest, then the first.
+    strongest = {word: heapq.nsmallest(POSTING_LIMIT, posting) for word, posting in holders.items()}
+    by_topic: dict[str, list[int]] = {}
+    for i, names in enumerate(topics):
+        for name in names:
+            by_topic.setdefault(name.casefold(), []).append(i)
+    _SHARED = (vectors, strongest, topics, by_topic)
+    chunks = [(start, min(start + CHUNK, len(vectors))) for start in range(0, len(vectors), CHUNK)]
+    try:
+        parts = parallel.map_ordered(_score, chunks, jobs if len(vectors) >= PARALLEL_FROM else 1)
+        return [best for part in parts for best in part]
+    finally:
+        _SHARED = ([], {}, (), {})

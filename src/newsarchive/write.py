@@ -143,11 +143,18 @@ def _clear_leftovers(output: Path, cache: Path | None) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """One file put into the staging folder: its path, whether the old file was kept, its content digest."""
+    """One file put into the staging folder: its path, whether the old file was kept, its content digest,
+    the key of what it was made from (see render.Out) and the file's (inode, size, modification time)."""
 
     rel: str
     kept: bool
     digest: bytes
+    key: str | None = None
+    stat: tuple[int, int, int] = (0, 0, 0)
+
+
+# The last build's keyed files: path -> (key, content digest in hex, inode, size, modification time).
+Memo = dict[str, tuple[str, str, int, int, int]]
 
 
 @dataclass(slots=True)
@@ -158,14 +165,23 @@ class Written:
     kept: int = 0
     paths: list[str] = field(default_factory=list)
     pages_digest: str = ""
+    memo: Memo = field(default_factory=dict)
 
     def count(self, placed: Placed) -> None:
         self.paths.append(placed.rel)
         self.kept += placed.kept
         self.written += not placed.kept
+        if placed.key is not None:
+            self.memo[placed.rel] = (placed.key, placed.digest.hex(), *placed.stat)
 
 
-Put = Callable[[str, bytes], Placed]
+Put = Callable[[str, bytes, str | None], Placed]
+Keep = Callable[[str, str], Placed | None]
+
+
+def _file_stat(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _same(old: Path, data: bytes) -> bool:
@@ -175,28 +191,49 @@ def _same(old: Path, data: bytes) -> bool:
         return False
 
 
-def place(staging: Path, output: Path, rel: str, data: bytes) -> Placed:
-    """Put one file into the staging folder, or link the current site's file there when its bytes are the same.
-
-    Safe to call from several worker processes at once: each writes its own files.
-    """
+def _target(staging: Path, rel: str) -> Path:
     if not urls.is_safe(rel):
         raise UsageError(f"refusing to write outside the output folder: {rel!r}")
     target = staging / rel
     target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def place(staging: Path, output: Path, rel: str, data: bytes, key: str | None = None) -> Placed:
+    """Put one file into the staging folder, or link the current site's file there when its bytes are the same.
+
+    Safe to call from several worker processes at once: each writes its own files.
+    """
+    target = _target(staging, rel)
     old = output / rel
     digest = hashlib.blake2b(data, digest_size=20).digest()
     if _same(old, data):
         try:
             os.link(old, target)
-            return Placed(rel, True, digest)
+            return Placed(rel, True, digest, key, _file_stat(target))
         except OSError:
             pass
     try:
         target.write_bytes(data)
     except OSError as exc:  # a failed write() (a full disk) does not say which file it was writing
         raise OSError(exc.errno, exc.strerror, str(target)) from None
-    return Placed(rel, False, digest)
+    return Placed(rel, False, digest, key, _file_stat(target))
+
+
+def reuse(staging: Path, output: Path, memo: Memo, rel: str, key: str) -> Placed | None:
+    """Link the current site's file into the staging folder if the last build made it from the same inputs
+    (`key`) and it is untouched since; None when it must be made again."""
+    old = memo.get(rel)
+    if old is None or old[0] != key:
+        return None
+    source = output / rel
+    try:
+        if _file_stat(source) != old[2:]:
+            return None
+        os.link(source, _target(staging, rel))
+    except OSError:
+        return None
+    return Placed(rel, True, bytes.fromhex(old[1]), key, old[2:])
 
 
 def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> None:
@@ -210,11 +247,13 @@ def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> 
 
 def write_site(
     output: Path,
-    produce: Callable[[Put], Iterable[Placed]],
+    produce: Callable[[Put, Keep], Iterable[Placed]],
     finish: Callable[[Path, str], str | None] | None = None,
+    memo: Memo | None = None,
 ) -> Written:
     """Let `produce` put the site's files into a staging folder, let `finish` add to it (the search index),
-    then swap it in.
+    then swap it in. `produce` may keep a file of the current site that `memo` says was made from the same
+    inputs, instead of making it again; the new site's memo is returned with the rest.
 
     Files are written as they are made, by whichever process makes them, so the whole site never sits in
     memory. A file whose bytes equal the current site's is linked rather than rewritten, so it keeps its
@@ -232,7 +271,9 @@ def write_site(
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir()
-        for placed in produce(functools.partial(place, staging, output)):
+        put = functools.partial(place, staging, output)
+        keep = functools.partial(reuse, staging, output, memo or {})
+        for placed in produce(put, keep):
             if placed.rel in seen:
                 raise UsageError(f"two pages would be written to {placed.rel}; nothing was published")
             seen.add(placed.rel)
