@@ -241,7 +241,7 @@ class ShingleIndex:
         rare = [p for p in postings if len(p) <= self.MAX_POSTING]
         common = len(postings) - len(rare)
         shared = Counter(chain.from_iterable(rare))
-        # (count + common) / len(sig) >= threshold, in the float arithmetic the similarity is computed in.
+        # The similarity is at most (count + common) / len(sig), and float division rounds monotonically.
         return sorted(idx for idx, count in shared.items() if (count + common) / len(sig) >= self.threshold)
 
 
