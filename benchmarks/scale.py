@@ -110,7 +110,7 @@ def _time_parse(text: str, runs: int) -> float:
 
 
 def _time_build(work: Path, files: dict[str, str], newsarchive: list[str], extra: Sequence[str]) -> run.Measure:
-    root = work / "site"
+    root = work / "scale-case"
     shutil.rmtree(root, ignore_errors=True)
     (root / "content").mkdir(parents=True)
     for name, text in files.items():
@@ -172,7 +172,7 @@ def _run(args: argparse.Namespace, cases: list[str], scales: list[float], newsar
             if name == "files":
                 n = int(args.files * scale / 8)
                 content = run.cached_corpus(args.work, n, 1, "frontmatter")
-                build = _build(args.work / "files-site", content, newsarchive, ())
+                build = _build(args.work / "scale-files", content, newsarchive, ())
                 points.append((n, None, build.wall, build.cpu))
                 print(_row(name, f"{n:,} files", None, build), flush=True)
                 continue
