@@ -101,8 +101,11 @@ def test_every_file_of_the_hostile_site_is_inside_it_and_has_a_safe_name(slug_si
     files = [p for p in slug_site.rglob("*") if p.is_file()]
     assert files and all(urls.is_safe(p.relative_to(slug_site).as_posix()) for p in files)
     assert all(p.resolve().is_relative_to(slug_site.resolve()) for p in files)
-    # Nothing was written anywhere else: beside the site there is only what was there before.
-    assert _outside(root) == {"beside.txt": b"a file beside the site"}
+    # Nothing was written anywhere else: beside the site there is only what was there before, and the lock
+    # file that keeps a second build of this site waiting (README, "Command line").
+    outside = _outside(root)
+    assert outside.pop(".site.lock").strip().isdigit()
+    assert outside == {"beside.txt": b"a file beside the site"}
 
 
 @pytest.mark.parametrize(
@@ -250,10 +253,11 @@ def surroundings(tmp_path, monkeypatch):
 
 
 def _everything(root: Path) -> dict[str, bytes]:
+    """Every file under `root` but the site, its cache and its lock file (kept beside it, see the README)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.relative_to(root).parts[0] not in ("site", ".site.cache")
+        if p.is_file() and p.relative_to(root).parts[0] not in ("site", ".site.cache", ".site.lock")
     }
 
 

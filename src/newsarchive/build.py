@@ -77,9 +77,21 @@ def build(
     use_cache: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
-    """Build the site. `progress(stage, done, total)`, when given, hears how each long stage goes."""
-    started = time.perf_counter()
+    """Build the site. `progress(stage, done, total)`, when given, hears how each long stage goes.
+
+    One build of an output folder at a time (see `write.exclusive`).
+    """
     check_output(config)
+    from .write import exclusive
+
+    with exclusive(config.output, config.cache):
+        return _build(config, keep_going, use_cache, progress)
+
+
+def _build(
+    config: Config, keep_going: bool, use_cache: bool, progress: Callable[[str, int, int], None] | None
+) -> Report:
+    started = time.perf_counter()
     sources, problems = discover(config.content, config.ignore)
     cache_folder = config.cache if use_cache else None
     salt = _salt(config)
@@ -108,6 +120,7 @@ def build(
     site = enrich(dedupe.across(published), config)
     tell("enrich", 1, 1)
     indexer = _indexer(config, cache_folder, tell) if config.search else None
+    _save_cache(cache)  # before the site, so that a full disk stops the build with the old site in place
     written = write.write_site(
         config.output,
         lambda put, keep: render.render_site(site, put, keep, jobs, salt, progress),
@@ -116,7 +129,6 @@ def build(
     )
     if cache_folder:
         write.replace_file(cache_folder / MEMO, pickle.dumps(written.memo, protocol=pickle.HIGHEST_PROTOCOL))
-    _save_cache(cache)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -167,7 +179,15 @@ def _indexer(
         progress("search", 1, 1)
         return urls.SEARCH_BUNDLE
 
-    return index
+    def index_and_forget(staging: Path, pages_digest: str) -> str:
+        added = index(staging, pages_digest)
+        # The stamp describes the live index, which is about to be replaced: a build killed before it
+        # writes the new stamp must not leave the old one vouching for the new index.
+        if cache_folder:
+            (cache_folder / SEARCH_STAMP).unlink(missing_ok=True)
+        return added
+
+    return index_and_forget
 
 
 def _read_memo(cache_folder: Path) -> dict[str, tuple[str, str, int, int, int]]:
@@ -276,29 +296,35 @@ def clean(config: Config) -> list[Path]:
     build writes there are removed, and the folder itself only when that leaves it empty.
     """
     check_output(config)
-    from .write import staging_folder
+    from .write import exclusive, lock_file, staging_folder
 
-    removed = []
-    for path in (config.output, staging_folder(config.output)):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-            removed.append(path)
-    if config.cache is not None and config.cache.is_dir() and not config.cache.is_symlink():
-        served = config.cache / SERVED
-        if served.is_dir() and not served.is_symlink():
-            from .serve import served_config
+    removed: list[Path] = []
+    traces = (config.cache, config.output, staging_folder(config.output), lock_file(config.output))
+    if not any(p is not None and p.exists() for p in traces):
+        return removed  # never built here: no lock file to make
+    with exclusive(config.output, config.cache):  # waits for a running build, and clears what a killed one left
+        for path in (config.output, staging_folder(config.output)):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+                removed.append(path)
+        if config.cache is not None and config.cache.is_dir() and not config.cache.is_symlink():
+            served = config.cache / SERVED
+            if served.is_dir() and not served.is_symlink():
+                from .serve import served_config
 
-            clean(served_config(config, "127.0.0.1", 0))
-            with contextlib.suppress(OSError):
-                served.rmdir()
-        for name in (*map(shard_name, range(SHARDS)), "articles.pickle", MEMO, STAMP, SEARCH_STAMP):
-            (config.cache / name).unlink(missing_ok=True)
-        for partial in config.cache.glob(".*.partial"):  # left by a build that was killed mid-write
-            partial.unlink()
-        try:
-            config.cache.rmdir()
-        except OSError:
-            pass  # something else lives there too, and stays
-        else:
-            removed.insert(0, config.cache)
+                copy = served_config(config, "127.0.0.1", 0)
+                clean(copy)
+                lock_file(copy.output).unlink(missing_ok=True)  # inside the cache, which goes too
+                with contextlib.suppress(OSError):
+                    served.rmdir()
+            for name in (*map(shard_name, range(SHARDS)), "articles.pickle", MEMO, STAMP, SEARCH_STAMP):
+                (config.cache / name).unlink(missing_ok=True)
+            for partial in config.cache.glob(".*.partial"):  # left by a build that was killed mid-write
+                partial.unlink()
+            try:
+                config.cache.rmdir()
+            except OSError:
+                pass  # something else lives there too, and stays
+            else:
+                removed.insert(0, config.cache)
     return removed

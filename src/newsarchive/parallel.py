@@ -4,20 +4,48 @@ Workers are forked, so they start with everything the parent has already
 loaded or computed and nothing is pickled on the way in. Where forking is
 not safe (another thread is running, or the system cannot fork) the work is
 done in this process instead: slower, but the result is the same.
+
+Workers, and the search indexer, die with the build: a build killed with
+SIGKILL leaves no process behind to write into the next build's staging
+folder.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
+    except (OSError, AttributeError, TypeError):
+        return None
+    return prctl
+
+
+# Looked up once in the parent, so a freshly forked child only makes the call.
+_PRCTL = _load_prctl() if os.name == "posix" else None
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask the system (Linux) to kill this process when its parent, the process `parent`, dies."""
+    if _PRCTL is not None and _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0 and os.getppid() != parent:
+        os._exit(1)  # the parent died before the request was made
 
 
 def default_jobs() -> int:
@@ -38,7 +66,7 @@ def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunk
     # otherwise touch, and so copy, every page of memory the workers share with it.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), die_with_parent, (os.getpid(),)) as pool:
             yield from pool.imap(function, tasks, chunksize=chunksize)
     finally:
         gc.unfreeze()

@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -622,11 +622,22 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
     copies.update(idx for idx in repeats if _sentence_like(body[idx]))
+    in_copied_run = _copied_runs(body, copies)
+    # Lines before a repeat are settled by the time it is judged (repeats are judged in order), so one
+    # pass finds, for each repeat, the last line before it that is kept in the flow of the text.
+    last_kept, scanned = -1, 0
     for idx in repeats:
         item = body[idx]
         assert item.duplicate_of is not None
-        near = _next_to(body, previous[idx], idx)
-        if item.kind == "pullquote" or near or _in_copied_run(body, idx, copies):
+        for j in range(scanned, idx):
+            if body[j].kind not in ("dropped", "pullquote"):
+                last_kept = j
+        scanned = idx
+        # Next to its original: only dropped lines or pull-quotes (outside the flow of the text) between them.
+        # Anything else kept between the two, even a short line such as a name in a list of people, means
+        # the repeat may be structure and must stay.
+        near = last_kept <= previous[idx]
+        if item.kind == "pullquote" or near or in_copied_run(idx):
             item.kind = "dropped"
         else:
             item.reason = item.duplicate_of = None
@@ -642,38 +653,36 @@ def _repeat_key(item: _Body) -> str:
     return textmatch.normalise(item.text + " | " + item.attribution)
 
 
-def _next_to(body: list[_Body], original: int, idx: int) -> bool:
-    """Whether a repeat directly follows the same line, with only dropped lines or pull-quotes between them.
+def _copied_runs(body: list[_Body], copies: set[int]) -> Callable[[int], bool]:
+    """Whether the run of consecutive repeats around a repeat holds a copied paragraph, for each repeat.
 
-    `original` is -1 for a repeat of the headline or standfirst. Anything
-    else kept between the two (even a short line such as a name in a list of
-    people) means the repeat may be structure and must stay. Pull-quotes sit
-    outside the flow of the text, so they do not separate it.
+    Pull-quotes and boilerplate inside a run do not break it: scrapers copy the article's furniture
+    along with its paragraphs. A repeated pull-quote counts as a copy only for the repeats after it,
+    which see it once it has been dropped. Each run is looked at once, so this stays linear when a
+    long stretch of a file comes twice.
     """
-    return all(b.kind in ("dropped", "pullquote") for b in body[original + 1 : idx])
+    run_of: dict[int, tuple[bool, float]] = {}
+    members: list[int] = []
 
+    def close() -> None:
+        copied = [j for j in members if j in copies]
+        plain = any(body[j].kind != "pullquote" for j in copied)
+        first_quote = min((j for j in copied if body[j].kind == "pullquote"), default=math.inf)
+        run_of.update(dict.fromkeys(members, (plain, first_quote)))
+        members.clear()
 
-def _in_copied_run(body: list[_Body], idx: int, copies: set[int]) -> bool:
-    """Whether the run of consecutive repeats around `idx` holds a copied paragraph.
+    for j, item in enumerate(body):
+        if item.kind == "pullquote" or item.reason in ("boilerplate", "duplicate", "near_duplicate"):
+            members.append(j)
+        elif members:
+            close()
+    close()
 
-    Pull-quotes and boilerplate inside a run do not break it: scrapers copy
-    the article's furniture along with its paragraphs.
-    """
-    if idx in copies:
-        return True
-    for step in (-1, 1):
-        j = idx + step
-        while 0 <= j < len(body):
-            other = body[j]
-            if other.kind == "pullquote" or other.reason == "boilerplate":
-                j += step
-                continue
-            if other.reason not in ("duplicate", "near_duplicate"):
-                break
-            if j in copies:
-                return True
-            j += step
-    return False
+    def in_copied_run(idx: int) -> bool:
+        plain, first_quote = run_of[idx]
+        return idx in copies or plain or first_quote < idx
+
+    return in_copied_run
 
 
 def _dateline_match(text: str) -> tuple[Dateline, int] | None:

@@ -14,9 +14,11 @@ so the same site always gets the same search bundle, byte for byte.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from typing import Any
 
 from . import urls
 from .errors import SearchUnavailable
+from .parallel import die_with_parent
 
 _MAGIC = b"pagefind_dcd"
 # Only article pages carry searchable text; the glob spares Pagefind reading the list pages.
@@ -48,7 +51,13 @@ def index_site(folder: Path, language: str) -> int:
         "--silent",
     ]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=functools.partial(die_with_parent, os.getpid()),
+        )
     except OSError as exc:
         raise SearchUnavailable(f"cannot start the search indexer: {exc.strerror}") from None
     if done.returncode != 0:

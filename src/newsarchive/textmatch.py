@@ -233,12 +233,16 @@ class ShingleIndex:
             for s in self._set(idx):
                 self._postings.setdefault(s, []).append(idx)
         self._posted = len(self._keys)
-        found: set[int] = set()
-        for s in sig:
-            posting = self._postings.get(s)
-            if posting is not None and len(posting) <= self.MAX_POSTING:
-                found.update(posting)
-        return sorted(found)
+        # How many of its 3-grams each candidate shares with `sig`, counting only rare 3-grams; it can share
+        # at most all the common ones besides, and a candidate whose best case is below the threshold is
+        # not compared. This keeps a long file whose paragraphs share many 3-grams from comparing each
+        # paragraph with thousands of others.
+        postings = [p for p in map(self._postings.get, sig) if p is not None]
+        rare = [p for p in postings if len(p) <= self.MAX_POSTING]
+        common = len(postings) - len(rare)
+        shared = Counter(chain.from_iterable(rare))
+        # The similarity is at most (count + common) / len(sig), and float division rounds monotonically.
+        return sorted(idx for idx, count in shared.items() if (count + common) / len(sig) >= self.threshold)
 
 
 def word_count(texts: Iterable[str]) -> int:

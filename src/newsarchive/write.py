@@ -5,17 +5,27 @@ checked before anything is written. The site is written into a fresh
 folder beside the output folder and swapped in only when complete, with an
 atomic exchange where the system has one, so a failed or killed build leaves
 the previous site as it was.
+
+One build or clean at a time: `exclusive` holds a lock file beside the
+output folder (`.SITE.lock`) for the whole build, so a second build waits
+for the first, and, once it holds the lock, clears away whatever a killed
+build left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import errno
+import fcntl
 import functools
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +49,96 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def staging_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.building"
+
+
+def _retired_folder(output: Path) -> Path:
+    return output.parent / f".{output.name}.previous"
+
+
+def lock_file(output: Path) -> Path:
+    return output.parent / f".{output.name}.lock"
+
+
+# How long a build waits for another build of the same site before giving up.
+LOCK_WAIT_SECONDS = 600.0
+_LOCK_POLL_SECONDS = 0.1
+
+
+@contextlib.contextmanager
+def exclusive(output: Path, cache: Path | None) -> Iterator[None]:
+    """Hold the site's lock while a build or a clean runs, waiting up to LOCK_WAIT_SECONDS for another one.
+
+    The lock is an flock on `.SITE.lock` beside the output folder: the system releases it when its holder
+    exits, however it exits, so a killed build never leaves the site locked. Forked worker processes share
+    it, so the lock is free only once the last of them is gone. Once it holds the lock, this build is the
+    only one, and it clears away what a killed build left: its staging folder and half-written cache files.
+    """
+    path = lock_file(output)
+    fd = _open_lock(path)
+    try:
+        _acquire(fd, path, output)
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _clear_leftovers(output, cache)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _open_lock(path: Path) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        # On a read-only file system an existing lock file can still be locked; the build then fails with
+        # the file system's own reason where it first writes.
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and path.is_file():
+            return os.open(path, os.O_RDONLY)
+        raise WriteError(f"{path}: cannot create the build lock ({exc.strerror}); the site is unchanged") from None
+
+
+def _acquire(fd: int, path: Path, output: Path) -> None:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    waiting = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        holder = _holder(path)
+        if not waiting:
+            print(f"newsarchive: waiting for another build of {output}/ (pid {holder}) to finish", file=sys.stderr)
+            waiting = True
+        if time.monotonic() >= deadline:
+            raise WriteError(
+                f"{output}: another build (pid {holder}) still holds {path} after {LOCK_WAIT_SECONDS:g}s; "
+                "nothing was written. Try again when it has finished"
+            )
+        time.sleep(_LOCK_POLL_SECONDS)
+
+
+def _holder(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return text if text.isdigit() else "unknown"
+
+
+def _clear_leftovers(output: Path, cache: Path | None) -> None:
+    """Remove what a killed build left behind, and put back a site a killed swap had moved aside."""
+    retired = _retired_folder(output)
+    if retired.is_dir() and not output.exists():
+        with contextlib.suppress(OSError):
+            retired.rename(output)
+    for folder in (staging_folder(output), retired):
+        shutil.rmtree(folder, ignore_errors=True)
+    if cache is not None and cache.is_dir():
+        for partial in cache.glob(".*.partial"):
+            with contextlib.suppress(OSError):
+                partial.unlink()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +213,10 @@ def place(staging: Path, output: Path, rel: str, data: bytes, key: str | None = 
             return Placed(rel, True, digest, key, _file_stat(target))
         except OSError:
             pass
-    target.write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:  # a failed write() (a full disk) does not say which file it was writing
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     return Placed(rel, False, digest, key, _file_stat(target))
 
 
@@ -206,10 +309,16 @@ def link_tree(source: Path, target: Path) -> None:
 
 def replace_file(path: Path, data: bytes) -> None:
     """Replace one file atomically (the build cache): readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        where = exc.filename or path
+        raise WriteError(f"{where}: cannot save the build cache ({exc.strerror})") from None
 
 
 def _swap(staging: Path, output: Path) -> None:
@@ -219,7 +328,7 @@ def _swap(staging: Path, output: Path) -> None:
     if _exchange(staging, output):
         shutil.rmtree(staging)
         return
-    retired = output.parent / f".{output.name}.previous"
+    retired = _retired_folder(output)
     shutil.rmtree(retired, ignore_errors=True)
     output.rename(retired)
     staging.rename(output)
