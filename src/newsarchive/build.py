@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__, urls
 from .cache import SHARDS, LoadCache, loader_key, shard_name
@@ -30,9 +30,11 @@ from .parallel import default_jobs
 if TYPE_CHECKING:
     from .load import Loaded
 
+T = TypeVar("T")
 STAMP = "build.json"
 SEARCH_STAMP = "search.json"
 MEMO = "pages.pickle"
+RELATED = "related.pickle"
 SERVED = "serve"  # the folder `serve` builds in, inside the cache folder
 
 
@@ -113,11 +115,14 @@ def _build(
 
     from . import dedupe, render, write
     from .enrich import enrich
+    from .topics import Memory
 
     published = [item for item in loaded if not item.article.draft]
     tell = progress or _no_progress
     tell("enrich", 0, 1)
-    site = enrich(dedupe.across(published), config)
+    site = enrich(
+        dedupe.across(published), config, _read_pickle(cache_folder / RELATED, salt, Memory) if cache_folder else None
+    )
     tell("enrich", 1, 1)
     indexer = _indexer(config, cache_folder, tell) if config.search else None
     _save_cache(cache)  # before the site, so that a full disk stops the build with the old site in place
@@ -125,10 +130,11 @@ def _build(
         config.output,
         lambda put, keep: render.render_site(site, put, keep, jobs, salt, progress),
         indexer,
-        _read_memo(cache_folder) if cache_folder else None,
+        _read_pickle(cache_folder / MEMO, salt, dict) if cache_folder else None,
     )
     if cache_folder:
-        write.replace_file(cache_folder / MEMO, pickle.dumps(written.memo, protocol=pickle.HIGHEST_PROTOCOL))
+        _save_pickle(cache_folder / MEMO, salt, written.memo)
+        _save_pickle(cache_folder / RELATED, salt, site.memory)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -190,14 +196,23 @@ def _indexer(
     return index_and_forget
 
 
-def _read_memo(cache_folder: Path) -> dict[str, tuple[str, str, int, int, int]]:
-    """The last build's page keys; an unreadable memo only means every page is made again."""
+def _read_pickle(path: Path, salt: str, kind: type[T]) -> T | None:
+    """What the last build made under the same code, templates and config (`_salt`), or None: pages' keys
+    (write.Memo), or what finding related articles learned (topics.Memory). Unreadable is as good as none."""
     try:
-        with (cache_folder / MEMO).open("rb") as handle:
-            memo = pickle.load(handle)
+        with path.open("rb") as handle:
+            saved = pickle.load(handle)
     except Exception:
-        return {}
-    return memo if isinstance(memo, dict) else {}
+        return None
+    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == salt and isinstance(saved[1], kind)):
+        return None
+    return saved[1]
+
+
+def _save_pickle(path: Path, salt: str, value: object) -> None:
+    from .write import replace_file
+
+    replace_file(path, pickle.dumps((salt, value), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -317,7 +332,7 @@ def clean(config: Config) -> list[Path]:
                 lock_file(copy.output).unlink(missing_ok=True)  # inside the cache, which goes too
                 with contextlib.suppress(OSError):
                     served.rmdir()
-            for name in (*map(shard_name, range(SHARDS)), "articles.pickle", MEMO, STAMP, SEARCH_STAMP):
+            for name in (*map(shard_name, range(SHARDS)), "articles.pickle", MEMO, RELATED, STAMP, SEARCH_STAMP):
                 (config.cache / name).unlink(missing_ok=True)
             for partial in config.cache.glob(".*.partial"):  # left by a build that was killed mid-write
                 partial.unlink()

@@ -18,7 +18,6 @@ from . import urls
 from .config import Config
 from .dedupe import Filed
 from .model import Article
-from .parallel import default_jobs
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +46,8 @@ class Site:
     entries: tuple[Entry, ...]
     topics: tuple[Topic, ...] = ()
     topic_by_slug: dict[str, Topic] = field(default_factory=dict)
+    # What finding related articles worked out, for the next build to start from (topics.Memory).
+    memory: topic_finder.Memory = field(default_factory=topic_finder.Memory, compare=False, repr=False)
 
     def neighbours(self, index: int) -> tuple[Entry | None, Entry | None]:
         """The next-newer and next-older entries, in the site's order."""
@@ -103,11 +104,14 @@ def _topics(names_per_entry: Sequence[tuple[str, ...]]) -> tuple[tuple[Topic, ..
     return topics, slugs_per_entry
 
 
-def enrich(stories: Sequence[Filed], config: Config) -> Site:
+def enrich(stories: Sequence[Filed], config: Config, memory: topic_finder.Memory | None = None) -> Site:
+    """The site's entries in order, with their topics and related articles. `memory` is the `Site.memory` of
+    the last build, if there was one: the related articles of what has not changed are not worked out again."""
     entries = _place(stories, config)
     articles = [e.article for e in entries]
     names = topic_finder.derive_topics(articles)
     topics, slugs = _topics(names)
-    related = topic_finder.related(articles, names, config.jobs or default_jobs())
+    ids = [f"{e.rel}\0{e.digest}" for e in entries]
+    related, learned = topic_finder.related(articles, names, ids, memory)
     entries = [replace(e, topics=slugs[i], related=related[i]) for i, e in enumerate(entries)]
-    return Site(config, tuple(entries), topics, {t.slug: t for t in topics})
+    return Site(config, tuple(entries), topics, {t.slug: t for t in topics}, learned)

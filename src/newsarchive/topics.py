@@ -23,8 +23,9 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
-from . import parallel, textmatch
+from . import textmatch
 from .model import Article
 from .textmatch import STOPWORDS
 
@@ -88,7 +89,29 @@ def _terms(article: Article) -> tuple[list[str], array[int]]:
     return words.split(" ") if words else [], array("I", counts)
 
 
-def _keywords(articles: Sequence[Article]) -> list[dict[str, float]]:
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What `related` worked out last time, so that the next build works out only what changed.
+
+    Articles are known by an id that changes with their content (enrich gives the source path and hash).
+    A keyword vector depends only on the article's terms and on how many articles hold each of them, so it
+    is kept while those counts are; an article's related list depends only on its place, its vector, the
+    strongest holders of its keywords and its topics' members, so it is kept while all of those are the
+    same. Posting and member lists are remembered by a 64-bit hash (of numbers only, so the same in every
+    process); the rest as they were. What is kept is what would be worked out again.
+    """
+
+    df: dict[str, int] = field(default_factory=dict)
+    vectors: dict[str, dict[str, float]] = field(default_factory=dict)
+    ids: tuple[str, ...] = ()
+    postings: dict[str, int] = field(default_factory=dict)
+    members: dict[str, int] = field(default_factory=dict)
+    topics: tuple[tuple[str, ...], ...] = ()
+    related: tuple[tuple[int, ...], ...] = ()
+    kept: int = 0  # how many of `related` were kept from the memory before
+
+
+def _keywords(articles: Sequence[Article], ids: Sequence[str], memory: Memory) -> tuple[list[dict[str, float]], Memory]:
     terms = [_terms(a) for a in articles]
     df: Counter[str] = Counter()
     for words, _ in terms:
@@ -97,48 +120,29 @@ def _keywords(articles: Sequence[Article]) -> list[dict[str, float]]:
     # Words in every article say nothing about an article (nor do stopwords, left out of the terms).
     idf = {w: math.log(total / n) for w, n in df.items() if n < total}
     weight = [0.0, *(1 + math.log(n) for n in range(1, max((max(c, default=0) for _, c in terms), default=0) + 1))]
+    same_total = len(memory.ids) == total
+    moved = {w for w, n in df.items() if memory.df.get(w) != n} if same_total else set()
     vectors: list[dict[str, float]] = []
-    for words, counts in terms:
+    for (words, counts), key in zip(terms, ids, strict=True):
+        kept = memory.vectors.get(key) if same_total else None
+        if kept is not None and moved.isdisjoint(words):
+            vectors.append(kept)
+            continue
         weights = [(-weight[n] * i, w) for w, n in zip(words, counts, strict=True) if (i := idf.get(w)) is not None]
         top = heapq.nsmallest(KEYWORDS, weights)
         norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
         vectors.append({w: -v / norm for v, w in top})
-    return vectors
+    return vectors, Memory(df=dict(df), vectors=dict(zip(ids, vectors, strict=True)), ids=tuple(ids))
 
 
-# What the scoring workers share, set before they fork: vectors, strongest holders, topics, members per topic.
-_SHARED: tuple[
-    list[dict[str, float]], dict[str, list[tuple[float, int]]], Sequence[tuple[str, ...]], dict[str, list[int]]
-]
-_SHARED = ([], {}, (), {})
-PARALLEL_FROM = 2000
-CHUNK = 500
+def related(
+    articles: Sequence[Article], topics: Sequence[tuple[str, ...]], ids: Sequence[str], memory: Memory | None = None
+) -> tuple[list[tuple[int, ...]], Memory]:
+    """For each article, the indices of up to five most similar others, best first; and what to remember.
 
-
-def _score(bounds: tuple[int, int]) -> list[tuple[int, ...]]:
-    vectors, strongest, topics, by_topic = _SHARED
-    result: list[tuple[int, ...]] = []
-    for i in range(*bounds):
-        scores: dict[int, float] = {}
-        get = scores.get
-        for word, weight in vectors[i].items():
-            for negative, j in strongest[word]:
-                scores[j] = get(j, 0.0) - weight * negative
-        for name in topics[i]:
-            members = by_topic[name.casefold()]
-            if len(members) <= POSTING_LIMIT:
-                for j in members:
-                    scores[j] = get(j, 0.0) + TOPIC_BONUS
-        scores.pop(i, None)
-        best = heapq.nsmallest(RELATED, [(-score, j) for j, score in scores.items()])
-        result.append(tuple(j for _, j in best))
-    return result
-
-
-def related(articles: Sequence[Article], topics: Sequence[tuple[str, ...]], jobs: int = 1) -> list[tuple[int, ...]]:
-    """For each article, the indices of up to five most similar others, best first."""
-    global _SHARED
-    vectors = _keywords(articles)
+    `ids` name the articles by content; `memory` is what the last call returned, if anything."""
+    memory = memory or Memory()
+    vectors, learned = _keywords(articles, ids, memory)
     holders: dict[str, list[tuple[float, int]]] = {}
     for i, vector in enumerate(vectors):
         for word, weight in vector.items():
@@ -149,10 +153,35 @@ def related(articles: Sequence[Article], topics: Sequence[tuple[str, ...]], jobs
     for i, names in enumerate(topics):
         for name in names:
             by_topic.setdefault(name.casefold(), []).append(i)
-    _SHARED = (vectors, strongest, topics, by_topic)
-    chunks = [(start, min(start + CHUNK, len(vectors))) for start in range(0, len(vectors), CHUNK)]
-    try:
-        parts = parallel.map_ordered(_score, chunks, jobs if len(vectors) >= PARALLEL_FROM else 1)
-        return [best for part in parts for best in part]
-    finally:
-        _SHARED = ([], {}, (), {})
+    postings = {word: hash(tuple(posting)) for word, posting in strongest.items()}
+    members = {name: hash(tuple(m)) for name, m in by_topic.items()}
+    result: list[tuple[int, ...]] = []
+    kept = 0
+    for i, vector in enumerate(vectors):
+        if (
+            i < len(memory.related)
+            and memory.ids[i] == ids[i]
+            and memory.topics[i] == topics[i]
+            and memory.vectors.get(ids[i]) == vector
+            and all(memory.postings.get(word) == postings[word] for word in vector)
+            and all(memory.members.get(name.casefold()) == members[name.casefold()] for name in topics[i])
+        ):
+            result.append(memory.related[i])
+            kept += 1
+            continue
+        scores: dict[int, float] = {}
+        get = scores.get
+        for word, weight in vector.items():
+            for negative, j in strongest[word]:
+                scores[j] = get(j, 0.0) - weight * negative
+        for name in topics[i]:
+            group = by_topic[name.casefold()]
+            if len(group) <= POSTING_LIMIT:
+                for j in group:
+                    scores[j] = get(j, 0.0) + TOPIC_BONUS
+        scores.pop(i, None)
+        best = heapq.nsmallest(RELATED, [(-score, j) for j, score in scores.items()])
+        result.append(tuple(j for _, j in best))
+    return result, replace(
+        learned, postings=postings, members=members, topics=tuple(topics), related=tuple(result), kept=kept
+    )
