@@ -180,7 +180,7 @@ class Article:
         return "\n".join(parts)
 
 
-def _fast_pickle(cls: type) -> None:
+def fast_pickle(cls: type) -> None:
     """Pickle records as (class, field values): the dataclass default looks fields up for every object,
     which made the build cache several times slower to write and read."""
     getter = operator.attrgetter(*cls.__slots__)  # type: ignore[attr-defined]
@@ -198,4 +198,4 @@ def _fast_pickle(cls: type) -> None:
 
 
 for _record in (Block, LineRecord, Dateline, Notice, Article):
-    _fast_pickle(_record)
+    fast_pickle(_record)

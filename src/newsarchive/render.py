@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import functools
 import hashlib
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from markupsafe import Markup
 from . import cite, parallel, urls
 from .enrich import Entry, Site
 from .feeds import FeedInfo, Item, feed_files
+from .model import fast_pickle
 from .theme import default_theme
 from .write import Keep, Placed, Put
 
@@ -153,6 +155,11 @@ class Timeline:
     label: str
 
 
+# Pages' keys pickle these (Renderer._key): as (class, fields), quicker than the dataclass way.
+for _view in (Link, FeedLink, Page, Summary, Pager, Cell):
+    fast_pickle(_view)
+
+
 def _feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
     """The RSS, Atom and JSON feeds in `folder` (a relative link ending in "/", or "")."""
     return (
@@ -194,8 +201,11 @@ class Renderer:
         self._ids = [(e.rel, e.path, e.uid, e.digest) for e in site.entries]
 
     def _key(self, *parts: object) -> str:
-        """A page's key: its inputs, plus `salt` (newsarchive's code, the templates and the config)."""
-        return hashlib.blake2b(repr((self._salt, *parts)).encode(), digest_size=16).hexdigest()
+        """A page's key: its inputs, plus `salt` (newsarchive's code, the templates and the config).
+
+        Pickled, equal inputs give equal bytes (but for shared objects, which only cost a page made again)."""
+        data = pickle.dumps((self._salt, parts), protocol=pickle.HIGHEST_PROTOCOL)
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
 
     # -- shared pieces -------------------------------------------------------------------------
 

@@ -179,8 +179,8 @@ Put = Callable[[str, bytes, str | None], Placed]
 Keep = Callable[[str, str], Placed | None]
 
 
-def _file_stat(path: Path) -> tuple[int, int, int]:
-    stat = path.stat()
+def _file_stat(path: str | Path) -> tuple[int, int, int]:
+    stat = os.stat(path)
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
@@ -191,11 +191,18 @@ def _same(old: Path, data: bytes) -> bool:
         return False
 
 
-def _target(staging: Path, rel: str) -> Path:
+# The folders this process has made in the staging folder, so that each is made once.
+_MADE: set[str] = set()
+
+
+def _target(staging: Path, rel: str) -> str:
     if not urls.is_safe(rel):
         raise UsageError(f"refusing to write outside the output folder: {rel!r}")
-    target = staging / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = f"{staging}/{rel}"
+    folder = target.rpartition("/")[0]
+    if folder not in _MADE:
+        os.makedirs(folder, exist_ok=True)
+        _MADE.add(folder)
     return target
 
 
@@ -204,7 +211,7 @@ def place(staging: Path, output: Path, rel: str, data: bytes, key: str | None = 
 
     Safe to call from several worker processes at once: each writes its own files.
     """
-    target = _target(staging, rel)
+    target = Path(_target(staging, rel))
     old = output / rel
     digest = hashlib.blake2b(data, digest_size=20).digest()
     if _same(old, data):
@@ -226,7 +233,7 @@ def reuse(staging: Path, output: Path, memo: Memo, rel: str, key: str) -> Placed
     old = memo.get(rel)
     if old is None or old[0] != key:
         return None
-    source = output / rel
+    source = f"{output}/{rel}"
     try:
         if _file_stat(source) != old[2:]:
             return None
@@ -273,6 +280,7 @@ def write_site(
         elif staging.exists():
             shutil.rmtree(staging)
         staging.mkdir()
+        _MADE.clear()  # folders made for an earlier build (serve builds again and again in one process)
         put = functools.partial(place, staging, output)
         keep = functools.partial(reuse, staging, output, memo or {})
         for placed in produce(put, keep):
