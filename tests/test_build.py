@@ -11,6 +11,7 @@ import pytest
 from newsarchive import load as load_module
 from newsarchive.build import build, clean
 from newsarchive.config import Config, load_config
+from newsarchive.errors import ContentError
 from newsarchive.render import Renderer
 from newsarchive.serve import served_config
 
@@ -271,3 +272,13 @@ def test_a_changed_template_or_newsarchive_module_is_never_up_to_date(tmp_path: 
         assert not build(config).up_to_date, "newsarchive's own code is part of what a site is made from"
     finally:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_files_matching_ignore_patterns_are_not_articles(tmp_path: Path) -> None:
+    _write(tmp_path / "content", {"a1.txt": _article(1), "README.md": "# About\n", "LICENSE.txt": "MIT\n"})
+    _write(tmp_path / "content" / "drafts", {"skip-me.txt": "not an article\n", "a2.txt": _article(2)})
+    report = build(_config(tmp_path, ignore=("README*", "LICENSE*", "skip-*")))
+    assert report.articles == 2 and not report.skipped
+    with pytest.raises(ContentError) as refused:  # without the patterns, they are read as articles
+        build(_config(tmp_path, ignore=()))
+    assert sorted(Path(n.path).name for n in refused.value.notices) == ["LICENSE.txt", "README.md", "skip-me.txt"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,30 +41,54 @@ def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], l
     if not content.is_dir():
         return [], [Notice(str(content), 0, "content folder not found; pass --content DIR or create it")]
     root = content.resolve()
-    patterns = tuple(ignore)
+    ignored = re.compile("|".join(map(fnmatch.translate, ignore)) or "(?!)")
     found: list[Source] = []
     problems: list[Notice] = []
-    for folder, dirs, files in os.walk(content):
-        visible = sorted(d for d in dirs if not d.startswith("."))
-        dirs[:] = [d for d in visible if not Path(folder, d).is_symlink()]
-        for d in sorted(set(visible) - set(dirs)):
-            problems.append(Notice(str(Path(folder, d)), 0, _link_problem(Path(folder, d), root, "folder")))
-        names = set(files)
-        for name in sorted(files):
+    pending = [(content, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Notice(str(folder), 0, f"cannot list this folder: {exc.strerror}"))
+            continue
+        names = {e.name for e in entries}
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if not name.startswith("."):
+                    pending.append((Path(entry.path), f"{prefix}{name}/"))
+                continue
+            if entry.is_symlink() and not name.startswith(".") and _leads_to_folder(entry):
+                path = Path(entry.path)
+                problems.append(Notice(str(path), 0, _link_problem(path, root, "folder")))
+                continue
             stem, dot, suffix = name.rpartition(".")
             if not dot or "." + suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
-            if name.startswith(".") or any(fnmatch.fnmatch(name, p) for p in patterns):
+            if name.startswith(".") or ignored.match(os.path.normcase(name)):
                 continue
-            path = Path(folder, name)
+            path = Path(entry.path)
             sidecar = next((Path(folder, stem + s) for s in SIDECAR_SUFFIXES if stem + s in names), None)
-            bad = [(p, why) for p in (path, sidecar) if p is not None and (why := _link_problem(p, root, "file"))]
+            links = [path] if entry.is_symlink() else []
+            if sidecar is not None and sidecar.is_symlink():
+                links.append(sidecar)
+            bad = [(p, why) for p in links if (why := _link_problem(p, root, "file"))]
             if bad:
                 problems.extend(Notice(str(p), 0, why) for p, why in bad)
                 continue
-            found.append(Source(path, path.relative_to(content).as_posix(), sidecar))
+            found.append(Source(path, prefix + name, sidecar))
     found.sort(key=lambda s: s.rel)
+    problems.sort(key=lambda n: n.path)
     return found, problems
+
+
+def _leads_to_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops
+        return False
 
 
 def _link_problem(path: Path, root: Path, kind: str) -> str:
