@@ -112,18 +112,23 @@ class Memory:
 
 
 def _keywords(articles: Sequence[Article], ids: Sequence[str], memory: Memory) -> tuple[list[dict[str, float]], Memory]:
-    terms = [_terms(a) for a in articles]
+    # Two passes, each unpacking one article's terms at a time: all of them at once would be millions of
+    # small strings in memory together.
     df: Counter[str] = Counter()
-    for words, _ in terms:
+    most = 0
+    for article in articles:
+        words, counts = _terms(article)
         df.update(words)
+        most = max(most, max(counts, default=0))
     total = len(articles)
     # Words in every article say nothing about an article (nor do stopwords, left out of the terms).
     idf = {w: math.log(total / n) for w, n in df.items() if n < total}
-    weight = [0.0, *(1 + math.log(n) for n in range(1, max((max(c, default=0) for _, c in terms), default=0) + 1))]
+    weight = [0.0, *(1 + math.log(n) for n in range(1, most + 1))]
     same_total = len(memory.ids) == total
     moved = {w for w, n in df.items() if memory.df.get(w) != n} if same_total else set()
     vectors: list[dict[str, float]] = []
-    for (words, counts), key in zip(terms, ids, strict=True):
+    for article, key in zip(articles, ids, strict=True):
+        words, counts = _terms(article)
         kept = memory.vectors.get(key) if same_total else None
         if kept is not None and moved.isdisjoint(words):
             vectors.append(kept)
