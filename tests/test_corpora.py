@@ -231,7 +231,7 @@ def test_bbc_story_grouping_is_the_same_with_sketches_made_by_dedupe(bbc):
     def grouped(items: list[load.Loaded]) -> list[tuple[str, list[str]]]:
         return [(s.loaded.source.rel, [c.source.rel for c in s.copies]) for s in dedupe.across(items)]
 
-    unsketched = [replace(item, article=replace(item.article, sketch=())) for item in bbc.loaded]
+    unsketched = [replace(item, article=replace(item.article, sketch=b"")) for item in bbc.loaded]
     assert grouped(unsketched) == grouped(bbc.loaded)
 
 

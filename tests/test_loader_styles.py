@@ -670,6 +670,6 @@ def test_identical_articles_fold_into_one_whatever_the_input_order(tmp_path: Pat
         stories = {f.loaded.source.rel: [c.source.rel for c in f.copies] for f in dedupe.across(order)}
         assert stories == {"a/2.txt": ["b/1.txt"], "c/3.txt": []}
     # An article made without the loader's sketch gets one made from its text.
-    unsketched = [replace(item, article=replace(item.article, sketch=())) for item in loaded]
+    unsketched = [replace(item, article=replace(item.article, sketch=b"")) for item in loaded]
     stories = {f.loaded.source.rel: [c.source.rel for c in f.copies] for f in dedupe.across(unsketched)}
     assert stories == {"a/2.txt": ["b/1.txt"], "c/3.txt": []}

@@ -62,9 +62,9 @@ def _text(article: Article) -> str:
     return " ".join(filter(None, map(textmatch.normalise, _pieces(article))))
 
 
-def _sketch(article: Article) -> tuple[int, ...]:
+def _sketch(article: Article) -> bytes:
     # The loader makes the sketch; an article made some other way gets one here.
-    return article.sketch or textmatch.sketch(_pieces(article), SKETCH_SIZE)
+    return article.sketch or textmatch.packed(textmatch.sketch(_pieces(article), SKETCH_SIZE))
 
 
 class _Leaders:
@@ -140,12 +140,12 @@ def across(items: Sequence[Loaded]) -> list[Filed]:
     groups: dict[int, list[Loaded]] = {}
     # Copies share a normalised text, so their words, so their sketch: texts are compared only
     # between articles with the same sketch, and most sketches are unique, so most are never built.
-    by_sketch: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    by_sketch: dict[bytes, list[tuple[int, int]]] = {}
     texts: dict[int, str] = {}
     leaders = _Leaders()
     for n, item in enumerate(ordered):
-        sketch = _sketch(item.article)
-        same = by_sketch.setdefault(sketch, [])
+        packed = _sketch(item.article)
+        same = by_sketch.setdefault(packed, [])
         leader = None
         if same:
             text = texts[n] = _text(item.article)
@@ -156,6 +156,7 @@ def across(items: Sequence[Loaded]) -> list[Filed]:
                     leader = story
                     break
         if leader is None:
+            sketch = textmatch.unpacked(packed)
             leader = leaders.find(item.article, sketch)
             if leader is None:
                 leaders.add(n, item.article, sketch)

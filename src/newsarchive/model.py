@@ -164,7 +164,7 @@ class Article:
     # dedupe uses to find copies across articles. Made by the loader, so that it is made in worker
     # processes and kept with a cached article; () when not made. Derived from the text, so not
     # part of equality.
-    sketch: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    sketch: bytes = field(default=b"", repr=False, compare=False)
     # The headline and body's words with their counts (textmatch.terms), which topics.py weighs to find
     # related articles; made and kept like the sketch. ("", b"") when not made.
     terms: tuple[str, bytes] = field(default=("", b""), repr=False, compare=False)

@@ -310,7 +310,7 @@ def _article(
         demo=bool(meta.demo),
         date_origin=origin,
         warnings=tuple(warnings),
-        sketch=textmatch.sketch([headline, *texts]),
+        sketch=textmatch.packed(textmatch.sketch([headline, *texts])),
         terms=textmatch.terms("\n".join([headline, body_text])),
         lede=next((b.text for b in blocks if b.kind == "paragraph"), body_text),
     )

@@ -136,6 +136,15 @@ def similarity(a: frozenset[T], b: frozenset[T]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
+def packed(fingerprints: Sequence[int]) -> bytes:
+    """A sketch as 4 bytes a fingerprint: a tenth of the memory of a tuple of numbers."""
+    return array("I", fingerprints).tobytes()
+
+
+def unpacked(data: bytes) -> list[int]:
+    return array("I", data).tolist()
+
+
 def sketch(pieces: Sequence[str | list[bytes]], size: int = SKETCH_SIZE) -> tuple[int, ...]:
     """The `size` smallest distinct 3-gram fingerprints of the pieces joined by line breaks, ascending.
 
