@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
+from typing import get_args
+
+from newsarchive.model import LineRole
 
 REQUIRED_KEYS = {
     "source",
@@ -18,20 +22,13 @@ REQUIRED_KEYS = {
     "blocks",
     "lines",
 }
-ROLES = {
-    "front_matter",
-    "headline",
-    "standfirst",
-    "byline",
-    "dateline",
-    "date",
-    "reading_time",
-    "paragraph",
-    "subheading",
-    "pullquote",
-    "list",
-    "dropped",
-}
+ROLES = set(get_args(LineRole))
+
+
+def test_the_readme_lists_every_line_role_the_loader_gives() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("`role` is one of ", 1)[1].split(". A dropped line", 1)[0]
+    assert set(re.findall(r"`(\w+)`", listed)) == ROLES
 
 
 def _nonblank(text: str) -> list[int]:
