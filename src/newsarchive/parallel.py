@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
-import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 import threading
@@ -38,14 +37,21 @@ def _load_prctl() -> Callable[..., int] | None:
     return prctl
 
 
-# Looked up once in the parent, so a freshly forked child only makes the call.
-_PRCTL = _load_prctl() if os.name == "posix" else None
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    return _load_prctl() if os.name == "posix" else None
 
 
-def die_with_parent(parent: int) -> None:
-    """Ask the system (Linux) to kill this process when its parent, the process `parent`, dies."""
-    if _PRCTL is not None and _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0 and os.getppid() != parent:
-        os._exit(1)  # the parent died before the request was made
+def dying_with_this_process() -> Callable[[], None]:
+    """What a child this process starts should run first: ask the system (Linux) to kill the child when
+    this process dies. Made in the parent, so the child only makes the call."""
+    prctl, parent = _prctl(), os.getpid()
+
+    def die_with_parent() -> None:
+        if prctl is not None and prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0 and os.getppid() != parent:
+            os._exit(1)  # the parent died before the request was made
+
+    return die_with_parent
 
 
 def default_jobs() -> int:
@@ -53,6 +59,8 @@ def default_jobs() -> int:
 
 
 def can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
@@ -64,9 +72,11 @@ def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunk
         return
     # Frozen, the parent's objects are left out of the workers' garbage collections, which would
     # otherwise touch, and so copy, every page of memory the workers share with it.
+    import multiprocessing.pool
+
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), die_with_parent, (os.getpid(),)) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), dying_with_this_process()) as pool:
             yield from pool.imap(function, tasks, chunksize=chunksize)
     finally:
         gc.unfreeze()

@@ -14,11 +14,9 @@ so the same site always gets the same search bundle, byte for byte.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -27,7 +25,7 @@ from typing import Any
 
 from . import urls
 from .errors import SearchUnavailable
-from .parallel import die_with_parent
+from .parallel import dying_with_this_process
 
 _MAGIC = b"pagefind_dcd"
 # Only article pages carry searchable text; the glob spares Pagefind reading the list pages.
@@ -56,7 +54,7 @@ def index_site(folder: Path, language: str) -> int:
             capture_output=True,
             text=True,
             check=False,
-            preexec_fn=functools.partial(die_with_parent, os.getpid()),
+            preexec_fn=dying_with_this_process(),
         )
     except OSError as exc:
         raise SearchUnavailable(f"cannot start the search indexer: {exc.strerror}") from None
