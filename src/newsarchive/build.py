@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import __version__, urls
 from .cache import SHARDS, LoadCache, loader_key, shard_name
 from .config import Config
-from .discover import Source, discover, signature_of
+from .discover import Signature, Source, discover, signature_of
 from .errors import ContentError, UsageError
 from .model import Notice
 from .parallel import default_jobs
@@ -97,7 +97,8 @@ def _build(
     sources, problems = discover(config.content, config.ignore)
     cache_folder = config.cache if use_cache else None
     salt = _salt(config)
-    stamp = _stamp(salt, sources, keep_going) if cache_folder else None
+    signatures = {source.display: signature_of(source) for source in sources}
+    stamp = _stamp(salt, sources, signatures, keep_going) if cache_folder else None
     if cache_folder and stamp and (previous := _up_to_date(cache_folder, config.output, stamp)):
         return replace(previous, seconds=time.perf_counter() - started)
 
@@ -107,7 +108,9 @@ def _build(
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     jobs = config.jobs or default_jobs()
     cache = LoadCache(cache_folder, loader_key(_loader_settings(config)))
-    loaded, failed = load.load_all(sources, rules, config.max_file_bytes, jobs=jobs, cache=cache, progress=progress)
+    loaded, failed = load.load_all(
+        sources, rules, config.max_file_bytes, jobs=jobs, cache=cache, progress=progress, signatures=signatures
+    )
     problems += failed
     if problems and (not keep_going or not sources):
         _save_cache(cache)
@@ -266,12 +269,12 @@ def _salt(config: Config) -> str:
     return h.hexdigest()
 
 
-def _stamp(salt: str, sources: list[Source], keep_going: bool) -> str:
+def _stamp(salt: str, sources: list[Source], signatures: dict[str, Signature | None], keep_going: bool) -> str:
     """A digest of everything the site is made from, read from file metadata only."""
     h = hashlib.blake2b(digest_size=20)
     h.update(repr((salt, keep_going)).encode())
     for source in sources:
-        h.update(repr((source.display, str(source.sidecar), signature_of(source))).encode())
+        h.update(repr((source.display, str(source.sidecar), signatures[source.display])).encode())
     return h.hexdigest()
 
 

@@ -15,7 +15,7 @@ processes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,20 +122,22 @@ def load_all(
     jobs: int = 1,
     cache: LoadCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    signatures: Mapping[str, Signature | None] | None = None,
 ) -> tuple[list[Loaded], list[Notice]]:
     """Load every source, from the cache where its content is unchanged, in parallel where not.
 
-    `progress("parse", done, total)` is called as files are done, a chunk at a time."""
+    `progress("parse", done, total)` is called as files are done, a chunk at a time. `signatures` are the
+    files' `signature_of`, by `display`, when the caller has already read them."""
     global _WORK
     sources = list(sources)
     cache = cache or LoadCache(None, "")
     results: dict[str, Result] = {}
     digests: dict[str, str] = {}
-    signatures: dict[str, Signature | None] = {}
+    signatures = dict(signatures) if signatures is not None else {s.display: signature_of(s) for s in sources}
     pending: list[tuple[Source, str | None]] = []
     for source in sources:
         key = source.display
-        signature = signatures[key] = signature_of(source)
+        signature = signatures[key]
         hit = cache.get(key, signature)
         if hit is None:
             pending.append((source, cache.digest(key)))
