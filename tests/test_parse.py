@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from newsarchive.errors import ContentError
-from newsarchive.model import Article
+from newsarchive.model import Article, Notice
 from newsarchive.parse import parse_article
 
 SEED_PARAGRAPH_LINES = [*range(5, 12), *range(13, 26), *range(27, 32)]
@@ -182,11 +182,17 @@ def test_front_matter_date_beats_the_date_in_the_path():
     assert dated_by_path.date == dt.date(2001, 1, 1)
 
 
-def test_unknown_front_matter_key_suggests_the_right_one():
-    text = "---\ndate: 2015-10-02\nheadlin: A better headline\n---\n" + BODY
+def _only_error(text: str) -> Notice:
+    """The one content error parsing `text` as story.txt raises."""
     with pytest.raises(ContentError) as caught:
         parse_article("story.txt", text)
     (notice,) = caught.value.notices
+    return notice
+
+
+def test_unknown_front_matter_key_suggests_the_right_one():
+    text = "---\ndate: 2015-10-02\nheadlin: A better headline\n---\n" + BODY
+    notice = _only_error(text)
     assert notice.path == "story.txt"
     assert notice.line == 3
     assert "headlin" in notice.message
@@ -204,9 +210,7 @@ def test_every_bad_key_is_reported_at_once():
 @pytest.mark.parametrize("value", ["yesterday", '"2015-13-45"', "02/10/2015", "[2015, 10, 2]"])
 def test_bad_date_names_the_line_of_the_key(value):
     text = f"---\ntags: [a]\nsource: AFP\ndate: {value}\n---\n" + BODY
-    with pytest.raises(ContentError) as caught:
-        parse_article("story.txt", text)
-    (notice,) = caught.value.notices
+    notice = _only_error(text)
     assert notice.line == 4
     assert "date" in notice.message
 
@@ -216,27 +220,21 @@ def test_impossible_unquoted_date_is_a_content_error(value):
     # YAML reads an unquoted 2015-02-30 as a timestamp and fails while building it; that must still
     # come out as a content error on the date's line, never as a crash.
     text = f"---\ntags: [a]\ndate: {value}\n---\n" + BODY
-    with pytest.raises(ContentError) as caught:
-        parse_article("story.txt", text)
-    (notice,) = caught.value.notices
+    notice = _only_error(text)
     assert notice.line == 3
     assert "date" in notice.message
 
 
 def test_unclosed_front_matter_is_an_error_on_line_1():
     text = "---\ndate: 2015-10-02\ntags: [a]\n" + BODY
-    with pytest.raises(ContentError) as caught:
-        parse_article("story.txt", text)
-    (notice,) = caught.value.notices
+    notice = _only_error(text)
     assert notice.line == 1
     assert "---" in notice.message
 
 
 def test_invalid_yaml_names_the_line_of_the_problem():
     text = "---\ndate: 2015-10-02\nsource: AFP\ntags: news: today\nbyline: [A B]\n---\n" + BODY
-    with pytest.raises(ContentError) as caught:
-        parse_article("story.txt", text)
-    (notice,) = caught.value.notices
+    notice = _only_error(text)
     assert notice.line == 4
     assert "YAML" in notice.message
 
@@ -275,9 +273,7 @@ def test_markup_in_body_lines_is_kept_as_text():
 
 
 def test_article_with_only_a_headline_has_no_body():
-    with pytest.raises(ContentError) as caught:
-        parse_article("story.txt", "Just a headline\n")
-    (notice,) = caught.value.notices
+    notice = _only_error("Just a headline\n")
     assert notice.path == "story.txt"
     assert notice.line >= 1
     assert "body" in notice.message
