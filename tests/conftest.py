@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,15 @@ def build_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[...,
     """`build_site(files, config=None, output="site")` builds a content folder in tmp_path and returns the site."""
     monkeypatch.chdir(tmp_path)
     return functools.partial(make_site, tmp_path)
+
+
+def settled(root: Path) -> Path:
+    """`root` once the sites replaced by builds in it are gone: a build leaves its old site to a process
+    it does not wait for (write._discard). Waits up to a minute, then returns anyway, for the caller to see."""
+    deadline = time.monotonic() + 60
+    while any(root.glob(".*.discarded-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return root
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

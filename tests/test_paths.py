@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import settled
 from newsarchive import urls, write
 from newsarchive.build import check_output
 from newsarchive.config import load_config
@@ -62,7 +63,7 @@ def _outside(root: Path) -> dict[str, bytes]:
     skip = {"site", ".site.cache", ".site.building", "content", "newsarchive.yaml"}
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
+        for p in sorted(settled(root).rglob("*"))
         if p.is_file() and p.relative_to(root).parts[0] not in skip
     }
 
@@ -256,7 +257,7 @@ def _everything(root: Path) -> dict[str, bytes]:
     """Every file under `root` but the site, its cache and its lock file (kept beside it, see the README)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
+        for p in sorted(settled(root).rglob("*"))
         if p.is_file() and p.relative_to(root).parts[0] not in ("site", ".site.cache", ".site.lock")
     }
 

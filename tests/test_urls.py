@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newsarchive import urls
@@ -86,6 +86,31 @@ def test_is_safe_rejects_paths_that_leave_the_output_folder(path):
 )
 def test_is_safe_accepts_plain_relative_paths(path):
     assert urls.is_safe(path)
+
+
+_NAME_PIECES = st.sampled_from(
+    ["a", "Z", "9", "-", "_", ".", "..", "con", "NUL", "lpt3", "Com0", "aux", "é", ":", "\\", "\x00", " "]
+)
+
+
+@given(
+    st.lists(
+        st.one_of(st.lists(_NAME_PIECES, max_size=4).map("".join), st.sampled_from(["x" * 255, "x" * 256, "é" * 128])),
+        min_size=1,
+        max_size=4,
+    ).map("/".join)
+)
+@example("con")
+@example("a/Com1.html")
+@example("aux.txt/b")
+@example("lpt9/x")
+@example("a/" + "x" * 256)
+@example("a/" + "x" * 255)
+@example("a/.hidden")
+def test_is_safe_quick_check_agrees_with_the_full_rules(path):
+    # Most paths pass a quick pattern; it must never accept what the full rules refuse, nor refuse what they accept.
+    assert urls.is_safe(path) == urls._is_safe(path)
+    assert urls.is_safe("/" + path) is False
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, cli_command, snapshot
+from conftest import REPO_ROOT, cli_command, settled, snapshot
 from newsarchive import write
 
 KILL_POINTS = 20
@@ -90,7 +90,10 @@ def _wait_for_no_survivors(group: int) -> list[str]:
 
 
 def _leftovers(root: Path) -> list[str]:
-    """Anything a build leaves beside the site and its cache other than the lock file."""
+    """Anything a build leaves beside the site and its cache other than the lock file.
+
+    A replaced site is deleted by a process the build does not wait for: give it a minute to finish."""
+    settled(root)
     cache = root / ".site.cache"
     names = [
         p.name for p in root.iterdir() if p.name.startswith(".site.") and p.name not in (".site.cache", ".site.lock")
@@ -185,9 +188,13 @@ def test_the_next_build_clears_a_killed_builds_leftovers(tmp_path: Path) -> None
     (tmp_path / ".site.cache" / f".build.json.{2**22 + 2}.partial").write_bytes(b"{")
     (tmp_path / ".site.building" / "2001").mkdir(parents=True)
     (tmp_path / ".site.building" / "2001" / "stale.html").write_text("from a killed build")
+    replaced = tmp_path / ".site.discarded-1-2" / "2001"  # a replaced site whose removal was cut short
+    replaced.mkdir(parents=True)
+    (replaced / "old.html").write_text("from the site before last")
     _revise(content, "A")
     done = _build(tmp_path, "site", "--no-search")
     assert done.returncode == 0, done.stderr
+    assert not replaced.parent.exists(), "cleared by the build itself, before its own swap"
     assert _leftovers(tmp_path) == []
     assert not list((tmp_path / "site").rglob("stale.html"))
 

@@ -109,9 +109,18 @@ def href(from_path: str, to_path: str) -> str:
     return root(from_path) + to_path
 
 
+# The paths newsarchive makes: ASCII names that are not "." or "..", not a device name, at most 255 bytes.
+_PLAIN_NAME = r"(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:[./]|\Z))[\w-][\w.-]{0,254}"
+_PLAIN_PATH = re.compile(rf"(?:{_PLAIN_NAME}/)*{_PLAIN_NAME}", re.ASCII | re.IGNORECASE)
+
+
 def is_safe(path: str) -> bool:
     """Whether an output path stays inside the output folder, and each of its names can be made on any
     common file system (no device name, none over 255 bytes)."""
+    return _PLAIN_PATH.fullmatch(path) is not None or _is_safe(path)
+
+
+def _is_safe(path: str) -> bool:
     if not path or path.startswith(("/", "\\")) or "\\" in path or "\x00" in path or ":" in path:
         return False
     parts = path.split("/")

@@ -23,6 +23,7 @@ import functools
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +54,10 @@ def staging_folder(output: Path) -> Path:
 
 def _retired_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.previous"
+
+
+def _discarded_prefix(output: Path) -> str:
+    return f".{output.name}.discarded-"
 
 
 def lock_file(output: Path) -> Path:
@@ -133,7 +138,8 @@ def _clear_leftovers(output: Path, cache: Path | None) -> None:
     if retired.is_dir() and not output.exists():
         with contextlib.suppress(OSError):
             retired.rename(output)
-    for folder in (staging_folder(output), retired):
+    discarded = [p for p in output.parent.glob(_discarded_prefix(output) + "*") if not p.is_symlink()]
+    for folder in (staging_folder(output), retired, *discarded):
         shutil.rmtree(folder, ignore_errors=True)
     if cache is not None and cache.is_dir():
         for partial in cache.glob(".*.partial"):
@@ -201,7 +207,12 @@ def _target(staging: Path, rel: str) -> str:
     target = f"{staging}/{rel}"
     folder = target.rpartition("/")[0]
     if folder not in _MADE:
-        os.makedirs(folder, exist_ok=True)
+        try:
+            os.mkdir(folder)  # most folders hold one page, and their parent is made already
+        except FileExistsError:
+            pass  # made by another worker
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
         _MADE.add(folder)
     return target
 
@@ -334,10 +345,30 @@ def _swap(staging: Path, output: Path) -> None:
         staging.rename(output)
         return
     if _exchange(staging, output):
-        shutil.rmtree(staging)
+        _discard(staging, output)
         return
     retired = _retired_folder(output)
     shutil.rmtree(retired, ignore_errors=True)
     output.rename(retired)
     staging.rename(output)
-    shutil.rmtree(retired)
+    _discard(retired, output)
+
+
+def _discard(old_site: Path, output: Path) -> None:
+    """Delete the replaced site without waiting for it: the new one is already in place.
+
+    The old tree is renamed out of the way first, so the next build's staging folder is free at once, and
+    removed by a separate `rm` process that outlives the build (holding no lock); whatever it has not
+    removed when the next build or clean starts, that one removes (`_clear_leftovers`)."""
+    discarded = output.parent / f"{_discarded_prefix(output)}{os.getpid()}-{time.monotonic_ns()}"
+    old_site.rename(discarded)
+    try:
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(discarded)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:  # no rm to run: remove it here
+        shutil.rmtree(discarded, ignore_errors=True)
