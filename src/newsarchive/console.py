@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 UNITS = {"parse": "file", "render": "part"}
 
@@ -37,6 +38,8 @@ class Progress:
             self._stage = stage
             # A stage of one step (enrich, search) has nothing to count: its name and the time it has taken.
             simple = "{desc} {elapsed}" if total <= 1 else None
+            from tqdm import tqdm  # only when a bar is drawn: a build that draws none starts quicker
+
             shown = self._shown = tqdm(
                 total=total,
                 desc=f"{stage:<6}",

@@ -28,7 +28,6 @@ from typing import Literal
 from . import dates, textmatch
 from .errors import ContentError
 from .frontmatter import Meta, split_lines
-from .markdown import parse_markdown
 from .model import Article, Block, BlockKind, Blocks, Dateline, LineRecord, LineRole, Notice
 
 WORDS_PER_MINUTE = 200
@@ -228,6 +227,8 @@ def parse_article(path: str, text: str, *, sidecar: Meta | None = None, rules: R
         meta = sidecar.merged_over(meta)
     records = {i + 1: _record(i + 1, "front_matter") for i in range(body_start) if lines[i].strip()}
     if path.lower().endswith((".md", ".markdown")):
+        from .markdown import parse_markdown  # Markdown's parser is loaded only for Markdown files
+
         headline, blocks = parse_markdown(path, lines, body_start, meta, records)
         texts = [t for b in blocks for t in (b.items or (b.text,))]
         return _article(
