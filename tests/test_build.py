@@ -194,8 +194,10 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, parse_calls: lis
     build(config)
     expected = _tree(config.output)
     assert config.cache is not None
-    for cached in config.cache.iterdir():
-        cached.write_bytes(b"\x80\x05 not a pickle at all")
+    cached = [p for p in config.cache.rglob("*") if p.is_file()]
+    assert any(p.parent.name == "compiled-templates" for p in cached)
+    for path in cached:
+        path.write_bytes(b"\x80\x05 not a pickle at all")
     parse_calls.clear()
     report = build(config)
     assert not report.up_to_date and len(parse_calls) == 4
@@ -272,6 +274,38 @@ def test_a_changed_template_or_newsarchive_module_is_never_up_to_date(tmp_path: 
         assert not build(config).up_to_date, "newsarchive's own code is part of what a site is made from"
     finally:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_templates_are_compiled_once_and_again_only_when_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return real(self, source, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(3)})
+    config = _config(tmp_path)
+    build(config)
+    assert "article.html" in compiled
+    compiled.clear()
+    _write(tmp_path / "content", {"a1.txt": _article(1, "and a new sentence")})
+    build(config)
+    assert compiled == [], "the compiled code kept in the cache is used"
+    _write(tmp_path / "templates", {"body.html": "<div>{% for b in blocks %}<p>{{ b.text }}</p>{% endfor %}</div>\n"})
+    build(config)
+    assert compiled == ["body.html"], "a changed template is compiled again, and only it"
+    build(_config(tmp_path, output=tmp_path / "fresh"), use_cache=False)
+    assert _tree(tmp_path / "fresh") == _tree(config.output)
+    assert (
+        "<div><p>Paragraph one of story 1"
+        in _tree(config.output)["2020/02/02/headline-number-1-about-harbour-1/index.html"].decode()
+    )
 
 
 def test_files_matching_ignore_patterns_are_not_articles(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ STAMP = "build.json"
 SEARCH_STAMP = "search.json"
 MEMO = "pages.pickle"
 RELATED = "related.pickle"
+COMPILED = "compiled-templates"  # a folder of the templates' compiled code
 SERVED = "serve"  # the folder `serve` builds in, inside the cache folder
 
 
@@ -131,7 +132,9 @@ def _build(
     _save_cache(cache)  # before the site, so that a full disk stops the build with the old site in place
     written = write.write_site(
         config.output,
-        lambda put, keep: render.render_site(site, put, keep, jobs, salt, progress),
+        lambda put, keep: render.render_site(
+            site, put, keep, jobs, salt, progress, cache_folder / COMPILED if cache_folder else None
+        ),
         indexer,
         _read_pickle(cache_folder / MEMO, salt, dict) if cache_folder else None,
     )
@@ -339,6 +342,12 @@ def clean(config: Config) -> list[Path]:
                 (config.cache / name).unlink(missing_ok=True)
             for partial in config.cache.glob(".*.partial"):  # left by a build that was killed mid-write
                 partial.unlink()
+            compiled = config.cache / COMPILED
+            if compiled.is_dir() and not compiled.is_symlink():
+                for code in compiled.glob("__jinja2_*"):
+                    code.unlink()
+                with contextlib.suppress(OSError):
+                    compiled.rmdir()
             try:
                 config.cache.rmdir()
             except OSError:

@@ -42,9 +42,14 @@ K = TypeVar("K")
 Out = tuple[str, str | None, Callable[[], bytes]]
 
 
-def environment(site_templates: Path | None) -> jinja2.Environment:
+def environment(site_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
+    """The templates: the site's own over the default theme. `compiled`, when given, is a folder that keeps
+    each template's compiled code, checked against its source, so that a build does not compile them again."""
     folders = [str(p) for p in (site_templates, default_theme()) if p is not None and p.is_dir()]
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     return jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -190,10 +195,10 @@ def _dateline(entry: Entry) -> str | None:
 
 
 class Renderer:
-    def __init__(self, site: Site, salt: str = "") -> None:
+    def __init__(self, site: Site, salt: str = "", compiled: Path | None = None) -> None:
         self.site = site
         self.config = site.config
-        self.env = environment(site.config.templates)
+        self.env = environment(site.config.templates, compiled)
         self._bodies: dict[int, Markup] = {}
         self._summaries = [summary(e) for e in site.entries]
         self._salt = salt
@@ -641,7 +646,7 @@ def _static(site: Site) -> dict[str, bytes]:
 
 
 # The site being rendered and where pages go, set before worker processes fork so that they inherit them.
-_WORK: tuple[Site, str, Put, Keep] | None = None
+_WORK: tuple[Site, str, Put, Keep, Path | None] | None = None
 _RENDERER: Renderer | None = None
 ARTICLES_PER_TASK = 200
 
@@ -664,9 +669,9 @@ def _task(task: tuple[str, int, int]) -> list[Placed]:
     A page whose key is the one the current site's file was made with is kept, not made again."""
     global _RENDERER
     assert _WORK is not None
-    site, salt, put, keep = _WORK
+    site, salt, put, keep, compiled = _WORK
     if _RENDERER is None or _RENDERER.site is not site:
-        _RENDERER = Renderer(site, salt)
+        _RENDERER = Renderer(site, salt, compiled)
     done = []
     for path, key, make in _pages(_RENDERER, *task):
         kept = keep(path, key) if key is not None else None
@@ -681,19 +686,21 @@ def render_site(
     jobs: int = 1,
     salt: str = "",
     progress: Callable[[str, int, int], None] | None = None,
+    compiled: Path | None = None,
 ) -> Iterator[Placed]:
     """Render every output file of the site with `jobs` processes, each putting its pages in place.
 
     `salt` stands for everything besides the site's entries that pages are made from (newsarchive's
     code, the templates, the config): pages are kept from the last build only under the same salt.
-    `progress("render", done, total)` is called as each share of the pages is done."""
+    `progress("render", done, total)` is called as each share of the pages is done. `compiled` is where
+    compiled templates are kept between builds (see `environment`)."""
     global _WORK, _RENDERER
     count = len(site.entries)
     # The list pages go first: each kind is one long task, best started while articles fill the gaps.
     tasks = [("topics", 0, 0), ("archive", 0, 0), ("home", 0, 0), ("other", 0, 0)]
     tasks += [("articles", i, min(i + ARTICLES_PER_TASK, count)) for i in range(0, count, ARTICLES_PER_TASK)]
     html: list[str] = []
-    _WORK = (site, salt, put, keep)
+    _WORK = (site, salt, put, keep, compiled)
     try:
         if progress:
             progress("render", 0, len(tasks))
