@@ -274,14 +274,34 @@ class Renderer:
     def _render(self, template: str, **context: object) -> bytes:
         return self.env.get_template(template).render(**context).encode("utf-8")
 
-    def _list_page(self, path: str, title: str, heading: str, indices: Sequence[int], **extra: object) -> Out:
+    def _list_page(
+        self,
+        path: str,
+        title: str,
+        heading: str,
+        indices: Sequence[int],
+        *,
+        later: tuple[object, Callable[[], dict[str, object]]] | None = None,
+        **extra: object,
+    ) -> Out:
+        """A page of article summaries. `extra` is more of the template's context; `later`, when given, is
+        (what it is made from, how to make it): context built only if the page is made, never for a page
+        kept from the last build, keyed by the first element, which must name everything it depends on."""
         context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
         context.update(extra)
-        page = context.pop("page", None) or self.page(path, title)
-        key = self._key("list", page, tuple(self._ids[i] for i in indices), sorted(context.items()))
+        page = context.pop("page", None)
+        key = self._key(
+            "list",
+            page or (path, title),
+            tuple(self._ids[i] for i in indices),
+            sorted(context.items()),
+            later and later[0],
+        )
 
         def make() -> bytes:
-            return self._render("list.html", page=page, items=self.summaries(path, indices), **context)
+            shown = page or self.page(path, title)
+            whole = {**context, **later[1]()} if later else context
+            return self._render("list.html", page=shown, items=self.summaries(path, indices), **whole)
 
         return path, key, make
 
@@ -397,14 +417,23 @@ class Renderer:
         day_list = sorted(days)
         for k, day in enumerate(day_list):
             path = urls.day_path(day)
-            pager = self._period_pager(path, day_list, k, urls.day_path, lambda d: date_text(d) or "")
             title = f"Articles of {date_text(day)}"
-            up = Link(urls.href(path, urls.month_path(day.year, day.month)), f"{MONTHS[day.month - 1]} {day.year}")
-            yield self._list_page(path, title, title, sorted(days[day]), pager=pager, up=up)
+            around = (day_list[k - 1] if k else None, day_list[k + 1] if k + 1 < len(day_list) else None)
+            yield self._list_page(
+                path, title, title, sorted(days[day]), later=(around, functools.partial(self._day_context, day_list, k))
+            )
         intro = (
             "Articles with no date in their text, metadata or file name." if undated else "Every article has a date."
         )
         yield self._list_page(urls.UNDATED, "Undated articles", "Undated articles", undated, intro=intro)
+
+    def _day_context(self, day_list: Sequence[dt.date], k: int) -> dict[str, object]:
+        day = day_list[k]
+        path = urls.day_path(day)
+        return {
+            "pager": self._period_pager(path, day_list, k, urls.day_path, lambda d: date_text(d) or ""),
+            "up": Link(urls.href(path, urls.month_path(day.year, day.month)), f"{MONTHS[day.month - 1]} {day.year}"),
+        }
 
     def _period_pager(
         self, path: str, keys: Sequence[K], k: int, to_path: Callable[[K], str], label: Callable[[K], str]
@@ -479,26 +508,39 @@ class Renderer:
         k: int,
     ) -> Out:
         path = urls.month_path(year, month)
+        name = f"{MONTHS[month - 1]} {year}"
+        counts = tuple(
+            len(days.get(dt.date(year, month, d), ())) for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        )
+        around = (month_list[k - 1] if k else None, month_list[k + 1] if k + 1 < len(month_list) else None)
+        return self._list_page(
+            path,
+            f"Articles of {name}",
+            f"Articles of {name}",
+            sorted(months[(year, month)]),
+            later=((around, counts), functools.partial(self._month_context, month_list, k, counts)),
+        )
+
+    def _month_context(self, month_list: list[tuple[int, int]], k: int, counts: Sequence[int]) -> dict[str, object]:
+        """The month's calendar, with a link on each day that has articles (`counts`, by day of the month)."""
+        year, month = month_list[k]
+        path = urls.month_path(year, month)
         weeks = []
         for week in calendar.Calendar(0).monthdayscalendar(year, month):
             row = []
             for d in week:
-                count = len(days.get(dt.date(year, month, d), ())) if d else 0
+                count = counts[d - 1] if d else 0
                 row.append(Cell(d, count, urls.href(path, urls.day_path(dt.date(year, month, d))) if count else None))
             weeks.append(row)
         pager = self._period_pager(
             path, month_list, k, lambda ym: urls.month_path(*ym), lambda ym: f"{MONTHS[ym[1] - 1]} {ym[0]}"
         )
         name = f"{MONTHS[month - 1]} {year}"
-        return self._list_page(
-            path,
-            f"Articles of {name}",
-            f"Articles of {name}",
-            sorted(months[(year, month)]),
-            pager=pager,
-            calendar={"caption": name, "weekdays": WEEKDAYS, "weeks": weeks},
-            up=Link(urls.href(path, urls.year_path(year)), str(year)),
-        )
+        return {
+            "pager": pager,
+            "calendar": {"caption": name, "weekdays": WEEKDAYS, "weeks": weeks},
+            "up": Link(urls.href(path, urls.year_path(year)), str(year)),
+        }
 
     # -- topics --------------------------------------------------------------------------------
 
