@@ -14,6 +14,7 @@ import json
 import pickle
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -230,12 +231,10 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _dropped(loaded: list[Loaded]) -> dict[str, int]:
-    dropped: dict[str, int] = {}
+    reasons: Counter[object] = Counter()
     for item in loaded:
-        for record in item.article.lines:
-            if record.reason:
-                dropped[record.reason] = dropped.get(record.reason, 0) + 1
-    return dropped
+        reasons.update(item.article.lines.column("reason"))
+    return {reason: n for reason, n in reasons.items() if isinstance(reason, str)}
 
 
 def _save_cache(cache: LoadCache) -> None:

@@ -10,8 +10,8 @@ import datetime as dt
 import operator
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, overload
+from dataclasses import dataclass, field, fields
+from typing import Literal, TypeVar, overload
 
 BlockKind = Literal["paragraph", "subheading", "pullquote", "list"]
 
@@ -51,53 +51,65 @@ class Block:
     html: str | None = None
 
 
-class Blocks(Sequence[Block]):
-    """An article's body, block by block: an immutable sequence.
+R = TypeVar("R")
 
-    Pickled (into the build cache, or from a loader worker) as one compact
-    record, and unpacked only when read, so the build's main process, which
-    holds every article but reads few bodies, never builds their blocks.
-    """
 
-    __slots__ = ("_blocks", "_packed")
+class Packed(Sequence[R]):
+    """An immutable sequence of records, pickled (into the build cache, or from a loader worker) as one
+    compact record of their field values, and unpacked only when read: the build's main process holds
+    every article but reads few bodies and few line records, so it never builds most of them."""
 
-    def __init__(self, blocks: Iterable[Block] = ()) -> None:
-        self._blocks: tuple[Block, ...] | None = tuple(blocks)
+    __slots__ = ("_items", "_packed")
+    record: type  # the record class, a frozen dataclass with slots
+    names: tuple[str, ...]  # its fields, in order
+
+    def __init_subclass__(cls) -> None:
+        cls.names = tuple(f.name for f in fields(cls.record))
+
+    def __init__(self, items: Iterable[R] = ()) -> None:
+        self._items: tuple[R, ...] | None = tuple(items)
         self._packed: bytes | None = None
 
     @classmethod
-    def _unpickle(cls, packed: bytes) -> Blocks:
-        blocks = cls.__new__(cls)
-        blocks._blocks, blocks._packed = None, packed
-        return blocks
+    def _unpickle(cls, packed: bytes) -> Packed[R]:
+        made = cls.__new__(cls)
+        made._items, made._packed = None, packed
+        return made
 
     def __reduce__(self) -> tuple[object, tuple[bytes]]:
         if self._packed is None:
-            fields = tuple((b.kind, b.text, b.line, b.attribution, b.items, b.html) for b in self._all())
-            self._packed = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-        return Blocks._unpickle, (self._packed,)
+            values = operator.attrgetter(*self.names)
+            self._packed = pickle.dumps(tuple(map(values, self._all())), protocol=pickle.HIGHEST_PROTOCOL)
+        return self._unpickle, (self._packed,)
 
-    def _all(self) -> tuple[Block, ...]:
-        if self._blocks is None:
+    def _all(self) -> tuple[R, ...]:
+        if self._items is None:
             assert self._packed is not None
-            self._blocks = tuple(Block(*fields) for fields in pickle.loads(self._packed))
-        return self._blocks
+            self._items = tuple(self.record(*values) for values in pickle.loads(self._packed))
+        return self._items
+
+    def column(self, name: str) -> tuple[object, ...]:
+        """One field of every record, read without building the records when they are still packed."""
+        if self._items is not None:
+            return tuple(getattr(item, name) for item in self._items)
+        assert self._packed is not None
+        return tuple(map(operator.itemgetter(self.names.index(name)), pickle.loads(self._packed)))
 
     @overload
-    def __getitem__(self, index: int) -> Block: ...
+    def __getitem__(self, index: int) -> R: ...
     @overload
-    def __getitem__(self, index: slice) -> tuple[Block, ...]: ...
-    def __getitem__(self, index: int | slice) -> Block | tuple[Block, ...]:
+    def __getitem__(self, index: slice) -> tuple[R, ...]: ...
+    def __getitem__(self, index: int | slice) -> R | tuple[R, ...]:
         return self._all()[index]
 
     def __len__(self) -> int:
         return len(self._all())
 
-    def __iter__(self) -> Iterator[Block]:
+    def __iter__(self) -> Iterator[R]:
         return iter(self._all())
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Blocks):
+        if isinstance(other, Packed):
             return self._all() == other._all()
         return self._all() == other if isinstance(other, tuple) else NotImplemented
 
@@ -106,6 +118,13 @@ class Blocks(Sequence[Block]):
 
     def __repr__(self) -> str:
         return repr(self._all())
+
+
+class Blocks(Packed[Block]):
+    """An article's body, block by block."""
+
+    __slots__ = ()
+    record = Block
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +136,13 @@ class LineRecord:
     reason: DropReason | None = None
     duplicate_of: int | None = None
     pattern: str | None = None
+
+
+class Lines(Packed[LineRecord]):
+    """What the loader did with each non-blank line of a file, in line order."""
+
+    __slots__ = ()
+    record = LineRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +176,7 @@ class Article:
     reading_time: int
     tags: tuple[str, ...]
     blocks: Blocks
-    lines: tuple[LineRecord, ...]
+    lines: Lines
     slug: str | None = None
     source_name: str | None = None
     source_url: str | None = None

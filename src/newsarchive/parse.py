@@ -28,7 +28,7 @@ from typing import Literal
 from . import dates, textmatch
 from .errors import ContentError
 from .frontmatter import Meta, split_lines
-from .model import Article, Block, BlockKind, Blocks, Dateline, LineRecord, LineRole, Notice
+from .model import Article, Block, BlockKind, Blocks, Dateline, LineRecord, LineRole, Lines, Notice
 
 WORDS_PER_MINUTE = 200
 # A repeated line shorter than this, or one that is not a sentence, is section
@@ -301,7 +301,7 @@ def _article(
         reading_time=stated if stated is not None else max(1, math.ceil(words / WORDS_PER_MINUTE)),
         tags=meta.tags or (),
         blocks=Blocks(blocks),
-        lines=tuple(records[n] for n in sorted(records)),
+        lines=Lines(records[n] for n in sorted(records)),
         slug=meta.slug,
         source_name=meta.source,
         source_url=meta.url or header.url,
