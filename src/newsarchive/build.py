@@ -231,10 +231,11 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _dropped(loaded: list[Loaded]) -> dict[str, int]:
-    reasons: Counter[object] = Counter()
+    dropped: Counter[str] = Counter()
     for item in loaded:
-        reasons.update(item.article.lines.column("reason"))
-    return {reason: n for reason, n in reasons.items() if isinstance(reason, str)}
+        for reason, n in item.article.drops:
+            dropped[reason] += n
+    return dict(dropped)
 
 
 def _save_cache(cache: LoadCache) -> None:

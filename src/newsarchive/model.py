@@ -88,13 +88,6 @@ class Packed(Sequence[R]):
             self._items = tuple(self.record(*values) for values in pickle.loads(self._packed))
         return self._items
 
-    def column(self, name: str) -> tuple[object, ...]:
-        """One field of every record, read without building the records when they are still packed."""
-        if self._items is not None:
-            return tuple(getattr(item, name) for item in self._items)
-        assert self._packed is not None
-        return tuple(map(operator.itemgetter(self.names.index(name)), pickle.loads(self._packed)))
-
     @overload
     def __getitem__(self, index: int) -> R: ...
     @overload
@@ -197,6 +190,9 @@ class Article:
     # The first paragraph's text (the body's, when it has no paragraph): what a summary is made from
     # without reading the body. Derived from the blocks, so not part of equality.
     lede: str = field(default="", repr=False, compare=False)
+    # How many lines were dropped for each reason: what `lines` says, counted, so that the build's report
+    # does not unpack every article's line records. Derived, so not part of equality.
+    drops: tuple[tuple[DropReason, int], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def body_text(self) -> str:

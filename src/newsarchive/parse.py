@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -314,6 +315,7 @@ def _article(
         sketch=textmatch.packed(textmatch.sketch([headline, *texts])),
         terms=textmatch.terms("\n".join([headline, body_text])),
         lede=next((b.text for b in blocks if b.kind == "paragraph"), body_text),
+        drops=tuple(sorted(Counter(r.reason for r in records.values() if r.reason).items())),
     )
 
 
