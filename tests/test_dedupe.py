@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+from benchmarks.corpus import write_corpus
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.corpus import write_corpus
 from newsarchive import dedupe
 from newsarchive.build import COPIES, build
 from newsarchive.config import Config

@@ -23,7 +23,6 @@ versions share rarer fingerprints; identical copies count once.)
 
 from __future__ import annotations
 
-import datetime as dt
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -57,9 +56,12 @@ class Filed:
     copies: tuple[Loaded, ...] = ()
 
 
-def _rank(item: Loaded) -> tuple[bool, dt.date, str]:
+def _rank(item: Loaded) -> str:
+    """Dated before undated, earliest date, then the first source path: as a string (ISO dates sort as
+    dates, and "~" after digits) rather than a tuple, so that ranking makes nothing the garbage collector
+    tracks, whose passes over the whole archive would otherwise fall due here."""
     date = item.article.date
-    return (date is None, date or dt.date.min, item.source.rel)
+    return f"{date.isoformat() if date else '~'}\0{item.source.rel}"
 
 
 def _pieces(article: Article) -> list[str]:
