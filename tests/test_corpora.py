@@ -235,6 +235,33 @@ def test_bbc_story_grouping_is_the_same_with_sketches_made_by_dedupe(bbc):
     assert grouped(unsketched) == grouped(bbc.loaded)
 
 
+def test_bbc_story_grouping_from_the_last_calls_memory_is_the_same(bbc):
+    """Articles and their copies removed, put back and edited (re-headlined, so a copy stays a near-copy):
+    `across` with the memory of the call before groups the stories as it does afresh."""
+
+    def grouped(stories: list[dedupe.Filed]) -> list[tuple[str, list[str]]]:
+        return [(s.loaded.source.rel, [c.source.rel for c in s.copies]) for s in stories]
+
+    stories = dedupe.across(bbc.loaded)
+    folded = [item.source.rel for story in stories if story.copies for item in (story.loaded, *story.copies)]
+    alone = [story.loaded.source.rel for story in stories if not story.copies]
+    gone, changed = {*folded[::3], *alone[::50]}, set(folded[1::3])
+    edited = [
+        replace(
+            item,
+            article=replace(item.article, headline=f"{item.article.headline} (updated)", sketch=b""),
+            digest=f"{item.digest}, updated",
+        )
+        if item.source.rel in changed
+        else item
+        for item in bbc.loaded
+    ]
+    _, memory = dedupe.across_with_memory(bbc.loaded)
+    for items in ([item for item in bbc.loaded if item.source.rel not in gone], bbc.loaded, edited):
+        found, memory = dedupe.across_with_memory(items, memory)
+        assert grouped(found) == grouped(dedupe.across(items))
+
+
 # --- Pérez-Rosas et al. ------------------------------------------------------------------------------------------------
 
 

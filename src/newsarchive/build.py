@@ -36,6 +36,7 @@ STAMP = "build.json"
 SEARCH_STAMP = "search.json"
 MEMO = "pages.pickle"
 RELATED = "related.pickle"
+COPIES = "copies.pickle"
 COMPILED = "compiled-templates"  # a folder of the templates' compiled code
 SERVED = "serve"  # the folder `serve` builds in, inside the cache folder
 
@@ -125,9 +126,10 @@ def _build(
     published = [item for item in loaded if not item.article.draft]
     tell = progress or _no_progress
     tell("enrich", 0, 1)
-    site = enrich(
-        dedupe.across(published), config, _read_pickle(cache_folder / RELATED, salt, Memory) if cache_folder else None
+    stories, copies_memory = dedupe.across_with_memory(
+        published, _read_pickle(cache_folder / COPIES, salt, dedupe.Memory) if cache_folder else None
     )
+    site = enrich(stories, config, _read_pickle(cache_folder / RELATED, salt, Memory) if cache_folder else None)
     tell("enrich", 1, 1)
     indexer = _indexer(config, cache_folder, tell) if config.search else None
     _save_cache(cache)  # before the site, so that a full disk stops the build with the old site in place
@@ -142,6 +144,7 @@ def _build(
     if cache_folder:
         _save_pickle(cache_folder / MEMO, salt, written.memo)
         _save_pickle(cache_folder / RELATED, salt, site.memory)
+        _save_pickle(cache_folder / COPIES, salt, copies_memory)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -205,7 +208,8 @@ def _indexer(
 
 def _read_pickle(path: Path, salt: str, kind: type[T]) -> T | None:
     """What the last build made under the same code, templates and config (`_salt`), or None: pages' keys
-    (write.Memo), or what finding related articles learned (topics.Memory). Unreadable is as good as none."""
+    (write.Memo), or what finding related articles (topics.Memory) or copies (dedupe.Memory) learned.
+    Unreadable is as good as none."""
     try:
         with path.open("rb") as handle:
             saved = pickle.load(handle)
@@ -338,7 +342,15 @@ def clean(config: Config) -> list[Path]:
                 lock_file(copy.output).unlink(missing_ok=True)  # inside the cache, which goes too
                 with contextlib.suppress(OSError):
                     served.rmdir()
-            for name in (*map(shard_name, range(SHARDS)), "articles.pickle", MEMO, RELATED, STAMP, SEARCH_STAMP):
+            for name in (
+                *map(shard_name, range(SHARDS)),
+                "articles.pickle",
+                MEMO,
+                RELATED,
+                COPIES,
+                STAMP,
+                SEARCH_STAMP,
+            ):
                 (config.cache / name).unlink(missing_ok=True)
             for partial in config.cache.glob(".*.partial"):  # left by a build that was killed mid-write
                 partial.unlink()

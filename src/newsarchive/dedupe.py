@@ -7,15 +7,27 @@ at least NEAR_IDENTICAL_THRESHOLD of their word 3-grams (headline and body,
 Jaccard, computed exactly; a bottom-k sketch only picks which pairs to
 compare). The canonical copy is chosen by content, never by input order:
 dated before undated, earliest date, then the first source path.
+
+Articles are taken in that order, and each joins the story of an earlier one
+with the same text, else of the most similar earlier canonical copy among
+its candidates, else starts a story. Two articles are candidates when their
+sketches share enough fingerprints that are not stock phrases, and a stock
+phrase is a fingerprint in more than MAX_POSTING of the distinct sketches of
+the whole input. So whether two articles are candidates depends on the two
+of them and on those counts alone, never on the order they come in, which
+lets the next build (`Memory`) work out again only the pairs of what changed.
+(Counting the whole input rather than the stories met so far means a story
+filed in more than MAX_POSTING different versions is folded only where its
+versions share rarer fingerprints; identical copies count once.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from array import array
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import chain, compress
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
 
 from . import textmatch
 from .load import Loaded
@@ -32,8 +44,10 @@ NEAR_IDENTICAL_THRESHOLD = 0.9
 # Unrelated articles written from a small vocabulary share up to about 10.
 SKETCH_SIZE = textmatch.SKETCH_SIZE
 SKETCH_SHARED = 16
-# A fingerprint in more sketches than this is a stock phrase; it finds no candidates.
+# A fingerprint in more distinct sketches than this is a stock phrase; it finds no candidates.
 MAX_POSTING = 64
+
+Links = dict[bytes, tuple[bytes, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +56,12 @@ class Filed:
     copies: tuple[Loaded, ...] = ()
 
 
-def _rank(item: Loaded) -> tuple[bool, dt.date, str]:
+def _rank(item: Loaded) -> str:
+    """Dated before undated, earliest date, then the first source path: as a string (ISO dates sort as
+    dates, and "~" after digits) rather than a tuple, so that ranking makes nothing the garbage collector
+    tracks, whose passes over the whole archive would otherwise fall due here."""
     date = item.article.date
-    return (date is None, date or dt.date.min, item.source.rel)
+    return f"{date.isoformat() if date else '~'}\0{item.source.rel}"
 
 
 def _pieces(article: Article) -> list[str]:
@@ -67,62 +84,6 @@ def _sketch(article: Article) -> bytes:
     return article.sketch or textmatch.packed(textmatch.sketch(_pieces(article), SKETCH_SIZE))
 
 
-class _Leaders:
-    """The first article of each story so far, findable by near-identical text.
-
-    Shingle sets, needed only to compare candidates, are built from an
-    article's text when it is first compared. They hold UTF-8 words, which
-    give the same similarities as the words themselves.
-    """
-
-    def __init__(self) -> None:
-        self._articles: dict[int, Article] = {}
-        self._sigs: dict[int, frozenset[bytes]] = {}
-        # The leaders whose sketch holds each fingerprint; () once more than MAX_POSTING do, since
-        # such a fingerprint finds no candidates from then on. Tuples of numbers cost the garbage
-        # collector nothing, where a list per fingerprint made it walk them all again and again.
-        self._postings: dict[int, tuple[int, ...]] = {}
-
-    def find(self, article: Article, sketch: Sequence[int]) -> int | None:
-        postings = [p for p in map(self._postings.get, sketch) if p]
-        # A sketch of fewer than SKETCH_SIZE is the article's whole set, and copies share 0.9 of it.
-        needed = max(1, min(SKETCH_SHARED, int(len(sketch) * NEAR_IDENTICAL_THRESHOLD)))
-        if len(postings) < needed:  # no leader can hold enough of the fingerprints: most articles
-            return None
-        shared = Counter(chain.from_iterable(postings))
-        candidates = sorted(compress(shared.keys(), map(needed.__le__, shared.values())))
-        if not candidates:
-            return None
-        sig = _shingles(article)
-        best: tuple[float, int] | None = None
-        for leader in candidates:
-            other = self._sig(leader)
-            # Similarity is at most the ratio of the sizes, and float division rounds monotonically.
-            if min(len(sig), len(other)) / max(len(sig), len(other)) < NEAR_IDENTICAL_THRESHOLD:
-                continue
-            score = textmatch.similarity(sig, other)
-            if score >= NEAR_IDENTICAL_THRESHOLD and (best is None or score > best[0]):
-                best = (score, leader)
-        return best[1] if best else None
-
-    def add(self, leader: int, article: Article, sketch: Sequence[int]) -> None:
-        self._articles[leader] = article
-        for fp in sketch:
-            posting = self._postings.get(fp)
-            if posting is None:
-                self._postings[fp] = (leader,)
-            elif 0 < len(posting) < MAX_POSTING:
-                self._postings[fp] = (*posting, leader)
-            else:
-                self._postings[fp] = ()
-
-    def _sig(self, leader: int) -> frozenset[bytes]:
-        sig = self._sigs.get(leader)
-        if sig is None:
-            sig = self._sigs[leader] = _shingles(self._articles[leader])
-        return sig
-
-
 def _shingles(article: Article) -> frozenset[bytes]:
     """The article's word 3-grams, each as its UTF-8 words joined by U+001F, which is never in a word.
 
@@ -135,32 +96,234 @@ def _shingles(article: Article) -> frozenset[bytes]:
     return frozenset(map(b"\x1f".join, zip(toks, toks[1:], toks[2:], strict=False)))
 
 
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What `across` worked out, so that the next call works out only what changed.
+
+    Candidate pairs depend only on the two sketches and on which fingerprints are stock phrases, so they are
+    kept by sketch: `links` holds every distinct sketch with those it is a candidate of, and `stock` how many
+    sketches hold each stock phrase. When sketches come and go, only the counts of their fingerprints move;
+    the pairs worked out again are those of the new sketches and of the sketches holding a fingerprint that
+    became, or stopped being, a stock phrase. Exact comparisons depend only on the two articles, so they are
+    kept by the articles' ids (the source path and the file's hash, as enrich names them): `scores` for the
+    similarities, `same` for whether two articles with one sketch have the same text.
+    """
+
+    links: Links = field(default_factory=dict)
+    stock: dict[int, int] = field(default_factory=dict)
+    scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    same: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+
 def across(items: Sequence[Loaded]) -> list[Filed]:
+    return across_with_memory(items)[0]
+
+
+def across_with_memory(items: Sequence[Loaded], memory: Memory | None = None) -> tuple[list[Filed], Memory]:
+    """The stories, and what to remember; `memory` is what the last call returned, if anything.
+
+    The stories are the same with any memory or none."""
     ordered = sorted(items, key=_rank)
-    groups: dict[int, list[Loaded]] = {}
-    # Copies share a normalised text, so their words, so their sketch: texts are compared only
-    # between articles with the same sketch, and most sketches are unique, so most are never built.
-    by_sketch: dict[bytes, list[tuple[int, int]]] = {}
+    sketches = [_sketch(item.article) for item in ordered]
+    nodes = list(dict.fromkeys(sketches))
+    found = _update(nodes, memory) if memory is not None and _usable(memory) else None
+    links, stock = found or _links(nodes)
+    stories, scores, same = _assign(ordered, sketches, links, memory or Memory())
+    return stories, Memory(links, stock, scores, same)
+
+
+def _fingerprints(sketch: bytes) -> array[int]:
+    return array("I", sketch)
+
+
+def _needed(sketch: bytes) -> int:
+    """How many fingerprints a candidate shares with this sketch at least.
+
+    A sketch of fewer than SKETCH_SIZE is the article's whole set, and copies share 0.9 of it; a pair needs
+    the larger of its two numbers, which copies reach either way."""
+    return max(1, min(SKETCH_SHARED, int(len(sketch) // 4 * NEAR_IDENTICAL_THRESHOLD)))
+
+
+def _links(nodes: list[bytes]) -> tuple[Links, dict[int, int]]:
+    """Each distinct sketch's candidates, and the counts of the stock phrases, worked out from scratch."""
+    prints = [_fingerprints(node) for node in nodes]
+    counts = Counter(chain.from_iterable(prints))
+    stock = {fp: n for fp, n in counts.items() if n > MAX_POSTING}
+    # Only a fingerprint in two sketches or more can make them candidates.
+    linking = {fp for fp, n in counts.items() if 1 < n <= MAX_POSTING}
+    needed = list(map(_needed, nodes))
+    found: list[list[int]] = [[] for _ in nodes]
+    # The earlier sketches holding each linking fingerprint: each pair is counted once, from its later sketch.
+    postings: dict[int, list[int]] = {}
+    for x, held in enumerate(prints):
+        shared = linking.intersection(held)
+        if len(shared) < needed[x]:  # no sketch can share enough with it: most sketches
+            continue
+        earlier = [p for p in map(postings.get, shared) if p]
+        if len(earlier) >= needed[x]:
+            for y, n in Counter(chain.from_iterable(earlier)).items():
+                if n >= needed[x] and n >= needed[y]:
+                    found[x].append(y)
+                    found[y].append(x)
+        for fp in shared:
+            postings.setdefault(fp, []).append(x)
+    return {node: tuple(nodes[y] for y in ys) for node, ys in zip(nodes, found, strict=True)}, stock
+
+
+def _usable(memory: Memory) -> bool:
+    return all(isinstance(f, dict) for f in (memory.links, memory.stock, memory.scores, memory.same))
+
+
+def _update(nodes: list[bytes], memory: Memory) -> tuple[Links, dict[int, int]] | None:
+    """`_links(nodes)`, worked out from the last call's; None when the memory does not add up."""
+    before = memory.links
+    canon = {node: node for node in nodes}  # the memory's sketches are kept as this call's, stored once
+    added = [node for node in nodes if node not in before]
+    removed = [node for node in before if node not in canon]
+    if not added and not removed:
+        return before, memory.stock
+    change: Counter[int] = Counter()
+    for node in added:
+        change.update(_fingerprints(node))
+    for node in removed:
+        change.subtract(_fingerprints(node))
+    stock = dict(memory.stock)
+    # Stock phrases that stay stock phrases need nothing more; the holders of every other fingerprint of a
+    # changed sketch are looked up, which also counts them.
+    holders = _holders(nodes, {fp for fp, n in change.items() if fp not in stock or stock[fp] + n <= MAX_POSTING})
+    flipped: list[int] = []
+    for fp, n in change.items():
+        was = stock.get(fp)
+        now = len(holders[fp]) if was is None else was + n
+        if was is None:
+            was = now - n
+            if not 0 <= was <= MAX_POSTING:
+                return None
+        if now > MAX_POSTING:
+            stock[fp] = now
+        else:
+            stock.pop(fp, None)
+        if (was > MAX_POSTING) != (now > MAX_POSTING):
+            flipped.append(fp)
+    # A pair's candidacy changes only when one of its sketches is new or a fingerprint they share flipped.
+    dirty = set(added).union(*(holders[fp] for fp in flipped))
+    missing = {fp for node in dirty for fp in _fingerprints(node) if fp not in stock and fp not in holders}
+    if missing:
+        holders.update(_holders(nodes, missing))
+    found = {node: _linked(node, holders, stock) for node in dirty}
+    gone = dirty.union(removed)
+    links: Links = {}
+    for node in nodes:
+        if node in dirty:
+            links[node] = found[node]
+        else:
+            kept = before[node]
+            links[node] = tuple(canon[other] for other in kept if other not in gone) if kept else kept
+    for node, others in found.items():
+        for other in others:
+            if other not in dirty:
+                links[other] += (node,)
+    return links, stock
+
+
+def _holders(nodes: Iterable[bytes], wanted: set[int]) -> dict[int, list[bytes]]:
+    """The sketches holding each of the wanted fingerprints."""
+    found: dict[int, list[bytes]] = {fp: [] for fp in wanted}
+    if wanted:
+        for node in nodes:
+            held = _fingerprints(node)
+            if not wanted.isdisjoint(held):
+                for fp in wanted.intersection(held):
+                    found[fp].append(node)
+    return found
+
+
+def _linked(node: bytes, holders: dict[int, list[bytes]], stock: dict[int, int]) -> tuple[bytes, ...]:
+    """The candidates of one sketch, given the holders of each of its fingerprints that is not stock."""
+    rare = [fp for fp in _fingerprints(node) if fp not in stock]
+    needed = _needed(node)
+    if len(rare) < needed:
+        return ()
+    shared = Counter(chain.from_iterable(holders[fp] for fp in rare))
+    return tuple(other for other, n in shared.items() if n >= needed and n >= _needed(other) and other != node)
+
+
+def _assign(
+    ordered: list[Loaded], sketches: list[bytes], links: Links, memory: Memory
+) -> tuple[list[Filed], dict[tuple[str, str], float], dict[tuple[str, str], bool]]:
+    """Each article, in order, to the story of an earlier one with the same text, else of the most similar
+    earlier canonical copy among its candidates (the first on ties), else a story of its own.
+
+    Returns the stories and the exact comparisons made, each looked up in `memory` before it is made."""
+    scores: dict[tuple[str, str], float] = {}
+    same: dict[tuple[str, str], bool] = {}
     texts: dict[int, str] = {}
-    leaders = _Leaders()
-    for n, item in enumerate(ordered):
-        packed = _sketch(item.article)
-        same = by_sketch.setdefault(packed, [])
-        leader = None
-        if same:
-            text = texts[n] = _text(item.article)
-            for m, story in same:
-                if m not in texts:
-                    texts[m] = _text(ordered[m].article)
-                if texts[m] == text:
-                    leader = story
-                    break
-        if leader is None:
-            sketch = textmatch.unpacked(packed)
-            leader = leaders.find(item.article, sketch)
-            if leader is None:
-                leaders.add(n, item.article, sketch)
-                leader = n
-        same.append((n, leader))
-        groups.setdefault(leader, []).append(item)
-    return [Filed(group[0], tuple(group[1:])) for group in groups.values()]
+    sigs: dict[int, frozenset[bytes]] = {}
+
+    def key(m: int, n: int) -> tuple[str, str] | None:
+        x, y = ordered[m], ordered[n]
+        if not (x.digest and y.digest):  # an article made without a hash is not known by one
+            return None
+        a, b = f"{x.source.rel}\0{x.digest}", f"{y.source.rel}\0{y.digest}"
+        return (a, b) if a <= b else (b, a)
+
+    def same_text(m: int, n: int) -> bool:
+        k = key(m, n)
+        if k is not None and (known := same.get(k, memory.same.get(k))) is not None:
+            same[k] = known
+            return known
+        for i in (m, n):
+            if i not in texts:
+                texts[i] = _text(ordered[i].article)
+        result = texts[m] == texts[n]
+        if k is not None:
+            same[k] = result
+        return result
+
+    def score(m: int, n: int) -> float:
+        k = key(m, n)
+        if k is not None and (known := scores.get(k, memory.scores.get(k))) is not None:
+            scores[k] = known
+            return known
+        for i in (m, n):
+            if i not in sigs:
+                sigs[i] = _shingles(ordered[i].article)
+        a, b = sigs[m], sigs[n]
+        # Similarity is at most the ratio of the sizes, and float division rounds monotonically.
+        small, large = sorted((len(a), len(b)))
+        result = 0.0 if small / large < NEAR_IDENTICAL_THRESHOLD else textmatch.similarity(a, b)
+        if k is not None:
+            scores[k] = result
+        return result
+
+    story = list(range(len(ordered)))  # the first article of each one's story
+    copies: dict[int, list[Loaded]] = {}
+    # Copies share a normalised text, so their words, so their sketch: texts are compared only between
+    # articles with the same sketch, and most sketches are unique, so most texts are never built.
+    shared = {sketch for sketch, n in Counter(sketches).items() if n > 1} if len(links) < len(sketches) else set()
+    by_sketch: dict[bytes, list[int]] = {}
+    leaders: dict[bytes, list[int]] = {}
+    for n, sketch in enumerate(sketches):
+        linked = links[sketch]
+        if not linked and sketch not in shared:  # no article can be its copy, nor it theirs: most articles
+            continue
+        if sketch in shared:
+            earlier = by_sketch.setdefault(sketch, [])
+            found = next((story[m] for m in earlier if same_text(m, n)), None)
+            earlier.append(n)
+            if found is not None:
+                story[n] = found
+                copies.setdefault(found, []).append(ordered[n])
+                continue
+        best: tuple[float, int] | None = None
+        for leader in sorted(chain(leaders.get(sketch, ()), *(leaders.get(other, ()) for other in linked))):
+            similar = score(leader, n)
+            if similar >= NEAR_IDENTICAL_THRESHOLD and (best is None or similar > best[0]):
+                best = (similar, leader)
+        if best is None:
+            leaders.setdefault(sketch, []).append(n)
+        else:
+            story[n] = best[1]
+            copies.setdefault(best[1], []).append(ordered[n])
+    stories = [Filed(item, tuple(copies.get(n, ()))) for n, item in enumerate(ordered) if story[n] == n]
+    return stories, scores, same
