@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__, urls
-from .cache import SHARDS, LoadCache, loader_key, shard_name
+from .cache import SHARDS, LoadCache, load_pickle, loader_key, shard_name
 from .config import Config
 from .discover import Signature, Source, discover, signature_of
 from .errors import ContentError, UsageError
@@ -212,7 +212,7 @@ def _read_pickle(path: Path, salt: str, kind: type[T]) -> T | None:
     Unreadable is as good as none."""
     try:
         with path.open("rb") as handle:
-            saved = pickle.load(handle)
+            saved = load_pickle(handle)
     except Exception:
         return None
     if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == salt and isinstance(saved[1], kind)):

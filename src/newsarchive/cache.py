@@ -13,11 +13,12 @@ the file's name, so a build that parsed one file rewrites one small file.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 from collections.abc import Container
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
 from .discover import Signature
@@ -39,6 +40,19 @@ _LOADER_MODULES = (
 )
 SHARDS = 16
 Entry = tuple[Signature | None, str, Result]
+
+
+def load_pickle(handle: BinaryIO) -> Any:
+    """`pickle.load` with the garbage collector paused. Unpickling makes many objects and no garbage, and
+    the collections it would set off walk all of them again and again (most of the time of loading what
+    finding copies and related articles remember)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(handle)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def shard_name(shard: int) -> str:
@@ -74,7 +88,7 @@ class LoadCache:
     def _read(path: Path, key: str) -> dict[str, Entry]:
         try:
             with path.open("rb") as handle:
-                stored: Any = pickle.load(handle)
+                stored: Any = load_pickle(handle)
         except Exception:  # missing, truncated or corrupt: start afresh
             return {}
         if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("entries"), dict):
