@@ -14,13 +14,15 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
 from . import urls
 from .enrich import Entry
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -56,6 +58,8 @@ def _link(fg: FeedGenerator, info: FeedInfo, self_url: str) -> None:
 
 
 def _generator(info: FeedInfo, items: Sequence[Item]) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator  # loaded only when a feed is made, not when every one is kept
+
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.id(info.page_url)

@@ -14,13 +14,13 @@ import calendar
 import datetime as dt
 import functools
 import hashlib
+import html
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -657,7 +657,7 @@ def sitemaps(site: Site, paths: Sequence[str]) -> dict[str, bytes]:
         for p in chunk:
             date = dates.get(p)
             mod = f"<lastmod>{date.isoformat()}</lastmod>" if date else ""
-            lines.append(f"  <url><loc>{xml_escape(urls.permalink(base, p))}</loc>{mod}</url>")
+            lines.append(f"  <url><loc>{html.escape(urls.permalink(base, p), quote=False)}</loc>{mod}</url>")
         lines.append("</urlset>\n")
         return "\n".join(lines).encode("utf-8")
 
@@ -671,7 +671,7 @@ def sitemaps(site: Site, paths: Sequence[str]) -> dict[str, bytes]:
     for n, start in enumerate(range(0, len(pages), SITEMAP_LIMIT), start=1):
         name = urls.sitemap_part(n)
         files[name] = urlset(pages[start : start + SITEMAP_LIMIT])
-        index.append(f"  <sitemap><loc>{xml_escape(base + name)}</loc></sitemap>")
+        index.append(f"  <sitemap><loc>{html.escape(base + name, quote=False)}</loc></sitemap>")
     index.append("</sitemapindex>\n")
     files[urls.SITEMAP] = "\n".join(index).encode("utf-8")
     return files
