@@ -103,7 +103,7 @@ class Memory:
     holders: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # keyword: sorted (-weight "d", place "I")
     groups: dict[str, bytes] = field(default_factory=dict)  # casefolded topic: the places holding it ("I")
     related: tuple[tuple[int, ...], ...] = ()
-    kept: int = 0  # how many of `related` were kept from the memory before
+    kept: int = field(default=0, compare=False)  # how many of `related` were kept from the memory before
 
     def whole(self) -> bool:
         """Whether every part is there for every article (a memory that is not is not used)."""
