@@ -51,7 +51,7 @@ _CAP_RUN = re.compile(
     r"(?<![\w'\u2019-])([A-Z][a-z][\w'\u2019-]*|[A-Z]{2,}[a-z]?)"
     r"((?:\s+(?:of\s+|de\s+|al-|bin\s+|van\s+|von\s+)?(?:[A-Z][a-z][\w'\u2019-]*|[A-Z]{2,}))*)"
 )
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+_POSSESSIVE = ("'s", "\u2019s")
 # The weight of a word said n times: 1 + log(n), grown as longer articles need it.
 _WEIGHT = [0.0]
 
@@ -63,15 +63,29 @@ def _names(article: Article) -> Counter[str]:
         if block.kind == "subheading":
             continue
         for text in block.items or (block.text,):
-            for sentence in _SENTENCE.split(text):
-                for match in _CAP_RUN.finditer(sentence):
-                    phrase = _POSSESSIVE.sub("", " ".join(match.group(0).split()))
+            # A run never reaches into the next sentence (a sentence ends in a character no word holds), so the
+            # whole text is searched at once, knowing where each sentence starts.
+            starts = {0, *(m.end() for m in _SENTENCE.finditer(text))}
+            for match in _CAP_RUN.finditer(text):
+                phrase = match.group(0)
+                opens = match.start() in starts
+                if match.group(2):  # more than one word
+                    phrase = " ".join(phrase.split())
+                    if phrase.endswith(_POSSESSIVE):
+                        phrase = phrase[:-2]
                     words = phrase.split()
-                    if match.start() == 0 and len(words) == 1:
+                    if opens and len(words) == 1:
                         continue
                     if all(w.lower() in STOPWORDS for w in words) or len(phrase) < 3:
                         continue
-                    found[phrase] += 1
+                else:  # the most common case, made quick: a word has no space in it, nor loses one
+                    if opens:
+                        continue
+                    if phrase.endswith(_POSSESSIVE):
+                        phrase = phrase[:-2]
+                    if phrase.lower() in STOPWORDS or len(phrase) < 3:
+                        continue
+                found[phrase] += 1
     return found
 
 
@@ -100,7 +114,7 @@ class Memory:
     keywords: tuple[str, ...] = ()
     weights: bytes = b""
     bounds: bytes = b""
-    holders: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # keyword: sorted (-weight "d", place "I")
+    holders: dict[str, bytes] = field(default_factory=dict)  # keyword: its holders, sorted (_pack)
     groups: dict[str, bytes] = field(default_factory=dict)  # casefolded topic: the places holding it ("I")
     related: tuple[tuple[int, ...], ...] = ()
     kept: int = field(default=0, compare=False)  # how many of `related` were kept from the memory before
@@ -152,8 +166,11 @@ def _holding(texts: Sequence[str], wanted: Collection[str], sep: str) -> dict[st
     return found
 
 
-def _recount(df: dict[str, int], change: Mapping[str, int]) -> dict[str, tuple[int, int]]:
-    """Apply `change` to the counts in `df`; returns each count that changed, as (before, after)."""
+def _recount(old: dict[str, int], change: Counter[str]) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """The counts in `old` changed by `change`; and each count that changed, as (before, after)."""
+    if not old:  # nothing counted before (a first build): so nothing held it, and no count moved anything
+        return dict(+change), {}
+    df = dict(old)
     moved: dict[str, tuple[int, int]] = {}
     for key, delta in change.items():
         if delta:
@@ -164,7 +181,7 @@ def _recount(df: dict[str, int], change: Mapping[str, int]) -> dict[str, tuple[i
             else:
                 del df[key]
             moved[key] = (before, after)
-    return moved
+    return df, moved
 
 
 @dataclass(slots=True)
@@ -198,10 +215,8 @@ def _changes(ids: Sequence[str], memory: Memory | None) -> _Changes | None:
 
 
 def _choose(names: Mapping[str, int], df: Mapping[str, int], total: int, ceiling: int) -> tuple[str, ...]:
-    scored = sorted(
-        ((n * math.log(total / df[name]), name) for name, n in names.items() if 2 <= df[name] <= ceiling),
-        key=lambda s: (-s[0], s[1]),
-    )
+    # Highest score first, then by name.
+    scored = sorted([(-n * math.log(total / df[name]), name) for name, n in names.items() if 2 <= df[name] <= ceiling])
     return tuple(name for _, name in scored[:DERIVED_TOPICS])
 
 
@@ -227,8 +242,7 @@ def _derive(
     for at in changes.gone:
         if old.names[at]:
             change.subtract(old.names[at].split("\n"))
-    df = dict(old.name_df)
-    moved = _recount(df, change)
+    df, moved = _recount(old.name_df, change)
     if not changes.same_total:
         again: Collection[int] = range(len(articles))
     else:
@@ -274,8 +288,10 @@ class _Vectors:
         self.unpacked[i] = vector
         self.keywords[i] = " ".join(vector)
         start = i * KEYWORDS
-        self.weights[start : start + KEYWORDS] = array("d", [*vector.values(), *[0.0] * (KEYWORDS - len(vector))])
-        self.bounds[2 * i : 2 * i + 2] = array("d", bound)
+        self.weights[start : start + len(vector)] = array("d", vector.values())
+        if len(vector) < KEYWORDS:
+            self.weights[start + len(vector) : start + KEYWORDS] = array("d", bytes(8 * (KEYWORDS - len(vector))))
+        self.bounds[2 * i], self.bounds[2 * i + 1] = bound
 
 
 def _keywords(
@@ -291,8 +307,7 @@ def _keywords(
     for at in changes.gone:
         if words := old.words[at]:
             change.subtract(words.split(" "))
-    df = dict(old.df)
-    moved = _recount(df, change)
+    df, moved = _recount(old.df, change)
     # A vector depends only on the article's terms and on how many articles hold each of them (and on how
     # many articles there are). A word whose count changed reaches the vectors holding it as a keyword, and
     # those where its new score could beat the weakest keyword (the bound: the article's heaviest weight).
@@ -302,7 +317,7 @@ def _keywords(
         weakest, heaviest = bounds[0::2], bounds[1::2]
         for word in moved:
             if word in old.holders:
-                again.update(_ints(old.holders[word][1]))
+                again.update(_places(old.holders[word]))
         scores = {w: math.log(total / after) * _MARGIN for w, (_, after) in moved.items() if 0 < after < total}
         reach = max(heaviest, default=0.0)
         floor = min(weakest, default=0.0)
@@ -372,18 +387,22 @@ def _best(
     return tuple(j for _, j in best)
 
 
-def _pack(posting: Sequence[tuple[float, int]]) -> tuple[bytes, bytes]:
-    return array("d", [v for v, _ in posting]).tobytes(), array("I", [j for _, j in posting]).tobytes()
+def _pack(posting: Sequence[tuple[float, int]]) -> bytes:
+    """A posting as one bytes: its (negated) weights as doubles, then its places as unsigned ints."""
+    return array("d", [v for v, _ in posting]).tobytes() + array("I", [j for _, j in posting]).tobytes()
 
 
-def _unpack(packed: tuple[bytes, bytes], limit: int | None = None) -> list[tuple[float, int]]:
-    weights, places = packed
-    if limit is not None:
-        weights, places = weights[: 8 * limit], places[: 4 * limit]
-    return list(zip(_floats(weights), _ints(places), strict=True))
+def _places(packed: bytes) -> array[int]:
+    return _ints(packed[len(packed) // 12 * 8 :])
 
 
-Related = tuple[list[tuple[int, ...]], dict[str, tuple[bytes, bytes]], dict[str, bytes], int]
+def _unpack(packed: bytes, limit: int | None = None) -> list[tuple[float, int]]:
+    n = len(packed) // 12
+    k = n if limit is None else min(n, limit)
+    return list(zip(_floats(packed[: 8 * k]), _ints(packed[8 * n : 8 * n + 4 * k]), strict=True))
+
+
+Related = tuple[list[tuple[int, ...]], dict[str, bytes], dict[str, bytes], int]
 
 
 def _related(vectors: _Vectors, topics: Sequence[tuple[str, ...]]) -> Related:
