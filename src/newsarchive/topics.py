@@ -16,9 +16,10 @@ looked at, which keeps the search linear.
 
 A build remembers what it worked out (`Memory`), and the next one works out
 again only what its changes reach: the names and words of the articles that
-are new or gone, the topics and keyword vectors that hold a name or word whose
-count changed, and the related lists that read a changed vector, posting or
-topic. After one article is edited that is little more than the article.
+are new or gone, the topics and keyword vectors that a name or word whose
+count changed can change, and the related lists that read a changed vector,
+posting or topic. After one article is edited that is little more than the
+article; the result is always what working everything out would give.
 """
 
 from __future__ import annotations
@@ -166,14 +167,16 @@ def _holding(texts: Sequence[str], wanted: Collection[str], sep: str) -> dict[st
     return found
 
 
-def _recount(old: dict[str, int], change: Counter[str]) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
-    """The counts in `old` changed by `change`; and each count that changed, as (before, after)."""
+def _recount(
+    old: dict[str, int], added: Counter[str], removed: Counter[str]
+) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """The counts in `old` with `added` added and `removed` taken away; and each that changed, as (before, after)."""
     if not old:  # nothing counted before (a first build): so nothing held it, and no count moved anything
-        return dict(+change), {}
+        return dict(+added), {}
     df = dict(old)
     moved: dict[str, tuple[int, int]] = {}
-    for key, delta in change.items():
-        if delta:
+    for key in added.keys() | removed.keys():
+        if delta := added[key] - removed[key]:
             before = df.get(key, 0)
             after = before + delta
             if after:
@@ -230,24 +233,28 @@ def _derive(
     packed = [""] * len(articles)
     counted = [b""] * len(articles)
     found: dict[int, Mapping[str, int]] = {}
-    change: Counter[str] = Counter()
+    added: Counter[str] = Counter()
     for i in changes.fresh:
         if not articles[i].tags:
             names = found[i] = _names(articles[i])
             packed[i], counted[i] = "\n".join(names), array("I", names.values()).tobytes()
-            change.update(names.keys())
+            added.update(names.keys())
     for i, key in enumerate(ids):
         if (at := index.get(key)) is not None:
             packed[i], counted[i] = old.names[at], old.name_counts[at]
+    removed: Counter[str] = Counter()
     for at in changes.gone:
         if old.names[at]:
-            change.subtract(old.names[at].split("\n"))
-    df, moved = _recount(old.name_df, change)
+            removed.update(old.names[at].split("\n"))
+    df, moved = _recount(old.name_df, added, removed)
     if not changes.same_total:
         again: Collection[int] = range(len(articles))
     else:
-        # A name counts only while between 2 and the ceiling; one that stays outside moves nothing.
-        reach = {name for name, counts in moved.items() if any(2 <= n <= ceiling for n in counts)}
+        # A name counts only while between 2 and the ceiling: one that stays outside moves nothing. Nor does one
+        # that no known article names (all its count is new articles').
+        reach = {
+            name for name, counts in moved.items() if any(2 <= n <= ceiling for n in counts) and counts[1] > added[name]
+        }
         again = set(found).union(*_holding(packed, reach, "\n").values()) if reach else found.keys()
     topics: list[tuple[str, ...]] = []
     for i, (article, key) in enumerate(zip(articles, ids, strict=True)):
@@ -300,14 +307,15 @@ def _keywords(
     """Each article's dozen most distinctive words, weighted; the word counts; the places whose vector was
     worked out again (every place unless the articles are where they were)."""
     old, total = changes.old, len(terms)
-    change: Counter[str] = Counter()
+    added: Counter[str] = Counter()
     for i in changes.fresh:
         if words := terms[i][0]:
-            change.update(words.split(" "))
+            added.update(words.split(" "))
+    removed: Counter[str] = Counter()
     for at in changes.gone:
         if words := old.words[at]:
-            change.subtract(words.split(" "))
-    df, moved = _recount(old.df, change)
+            removed.update(words.split(" "))
+    df, moved = _recount(old.df, added, removed)
     # A vector depends only on the article's terms and on how many articles hold each of them (and on how
     # many articles there are). A word whose count changed reaches the vectors holding it as a keyword, and
     # those where its new score could beat the weakest keyword (the bound: the article's heaviest weight).
@@ -321,7 +329,9 @@ def _keywords(
         scores = {w: math.log(total / after) * _MARGIN for w, (_, after) in moved.items() if 0 < after < total}
         reach = max(heaviest, default=0.0)
         floor = min(weakest, default=0.0)
-        wanted = [w for w, score in scores.items() if reach * score >= floor]
+        # Only known articles need looking for (the new are worked out anyway): none holds a word all of whose
+        # count is new articles'.
+        wanted = [w for w, score in scores.items() if reach * score >= floor and moved[w][1] > added[w]]
         for word, holding in _holding(old.words, wanted, " ").items():
             again.update(at for at in holding if heaviest[at] * scores[word] >= weakest[at])
     if changes.same_total:
@@ -392,14 +402,17 @@ def _pack(posting: Sequence[tuple[float, int]]) -> bytes:
     return array("d", [v for v, _ in posting]).tobytes() + array("I", [j for _, j in posting]).tobytes()
 
 
+_PLACE = array("I").itemsize  # bytes (a double takes 8)
+
+
 def _places(packed: bytes) -> array[int]:
-    return _ints(packed[len(packed) // 12 * 8 :])
+    return _ints(packed[len(packed) // (8 + _PLACE) * 8 :])
 
 
 def _unpack(packed: bytes, limit: int | None = None) -> list[tuple[float, int]]:
-    n = len(packed) // 12
+    n = len(packed) // (8 + _PLACE)
     k = n if limit is None else min(n, limit)
-    return list(zip(_floats(packed[: 8 * k]), _ints(packed[8 * n : 8 * n + 4 * k]), strict=True))
+    return list(zip(_floats(packed[: 8 * k]), _ints(packed[8 * n : 8 * n + _PLACE * k]), strict=True))
 
 
 Related = tuple[list[tuple[int, ...]], dict[str, bytes], dict[str, bytes], int]
