@@ -187,7 +187,7 @@ def _recount(
     return df, moved
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Changes:
     """How this call's articles differ from the memory's."""
 
@@ -304,8 +304,8 @@ class _Vectors:
 def _keywords(
     terms: Sequence[tuple[str, bytes]], changes: _Changes, ids: Sequence[str]
 ) -> tuple[_Vectors, dict[str, int], list[int]]:
-    """Each article's dozen most distinctive words, weighted; the word counts; the places whose vector was
-    worked out again (every place unless the articles are where they were)."""
+    """Each article's dozen most distinctive words, weighted; the word counts; and the places whose vector was
+    worked out again (all of them when the number of articles changed)."""
     old, total = changes.old, len(terms)
     added: Counter[str] = Counter()
     for i in changes.fresh:
