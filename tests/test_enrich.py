@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks.corpus import write_corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsarchive.config import Config
-from newsarchive.dedupe import across
-from newsarchive.enrich import Site, enrich
+from newsarchive.dedupe import Filed, across
+from newsarchive.enrich import Memory, Site, enrich
+from newsarchive.errors import ContentError
 from newsarchive.load import Loaded, Source, discover, load_all
 from newsarchive.parse import Rules, parse_article
-from newsarchive.topics import Memory
+from strategies import examples
 
 
 def _loaded(rel: str, headline: str, body: str) -> Loaded:
@@ -99,5 +105,125 @@ def test_related_articles_worked_out_from_memory_equal_those_worked_out_afresh(t
             (e.rel, e.topics, e.related) for e in fresh.entries
         ], f"step {step}: {action}"
         if action == "edit":  # in an archive this small one article's words weigh on many others
-            assert kept.memory.kept > len(kept.entries) // 5, "a small edit keeps many related lists"
+            assert kept.memory.found.kept > len(kept.entries) // 5, "a small edit keeps many related lists"
         previous = kept
+
+
+# A small world, so that articles share words, names, headlines (slug collisions) and tags ("Rail" and "rail" are
+# one topic spelled two ways).
+_WORDS = (
+    "harbour ferry council vote river wall pier tide storm quay budget school bridge market rail depot station "
+    "crossing tunnel canal lock barge museum library garden park hospital clinic surgery theatre cinema stadium "
+    "airport runway terminal parking bus tram cycle lane road toll"
+).split()
+_NAMES = ["Sergey Lavrov", "Islamic State", "Quarry Hill", "Aldous Brinkworth", "Greta Yeoman", "Harbour Board"]
+_HEADLINES = ["Council meets again", "Pier reopens", "Storm hits the quay", "Budget vote"]
+_TAGS = ["Rail", "rail", "Housing", "Flood"]
+_SENTENCE = st.builds(
+    lambda words, name: " ".join(words).capitalize() + (f" near {name} again." if name else " today."),
+    st.lists(st.sampled_from(_WORDS), min_size=2, max_size=12),
+    st.one_of(st.none(), st.sampled_from(_NAMES)),
+)
+
+
+@dataclass(frozen=True)
+class _Story:
+    headline: str
+    day: int | None  # of March 2024; None: undated
+    tags: tuple[str, ...]  # none: its topics are the names it shares
+    paragraphs: tuple[str, ...]
+
+    def text(self) -> str:
+        meta = [f"date: 2024-03-{self.day:02d}"] if self.day else []
+        meta += [f"tags: {json.dumps(list(self.tags))}"] if self.tags else []
+        front = "---\n" + "\n".join(meta) + "\n---\n" if meta else ""
+        return front + self.headline + "\n\n" + "\n\n".join(self.paragraphs) + "\n"
+
+
+_STORY = st.builds(
+    _Story,
+    st.sampled_from(_HEADLINES),
+    st.one_of(st.none(), st.integers(1, 4)),
+    st.lists(st.sampled_from(_TAGS), max_size=2).map(tuple),
+    st.lists(st.lists(_SENTENCE, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=3).map(tuple),
+)
+_AT = st.integers(0, 99)  # which file, modulo how many there are
+_CHANGE = st.one_of(
+    st.tuples(st.just("edit"), _AT, _SENTENCE),  # a sentence more at the end
+    st.tuples(st.just("cut"), _AT),  # the first paragraph of several taken out: its words may go
+    st.tuples(st.just("add"), _STORY),
+    st.tuples(st.just("remove"), _AT),
+    st.tuples(st.just("rename"), _AT),  # the same text under another name
+    st.tuples(st.just("copy"), _AT),  # the same text under a second name: dedupe folds the two
+    st.tuples(st.just("retag"), _AT, st.lists(st.sampled_from(_TAGS), max_size=2).map(tuple)),
+    st.tuples(st.just("redate"), _AT, st.one_of(st.none(), st.integers(1, 4))),  # moves it in the site's order
+    st.tuples(st.just("forget")),  # the next build starts from an older memory (as after a build that failed)
+)
+
+
+def _stories(files: dict[str, _Story]) -> list[Filed]:
+    loaded = []
+    for rel, story in files.items():
+        text = story.text()
+        try:
+            article = parse_article(rel, text)
+        except ContentError:
+            continue
+        loaded.append(Loaded(Source(Path(rel), rel), article, hashlib.blake2b(text.encode()).hexdigest()))
+    return across(loaded)
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=st.lists(_STORY, min_size=1, max_size=12), changes=st.lists(_CHANGE, min_size=1, max_size=8))
+def test_enrich_from_any_earlier_memory_equals_enrich_afresh(start: list[_Story], changes: list[tuple]) -> None:
+    """Over edits, cuts, additions, removals, renames, copies, new tags and dates, tagged and untagged: the site
+    and the memory that `enrich` makes from the last build's memory (or an older one) are those it makes from none.
+    """
+    files = {f"f{n}.txt": story for n, story in enumerate(start)}
+    config = Config()
+    memories = [enrich(_stories(files), config).memory]
+    for n, change in enumerate(changes):
+        names = sorted(files)
+        rel = names[change[1] % len(names)] if len(change) > 1 and isinstance(change[1], int) else ""
+        match change:
+            case ("edit", _, sentence):
+                story = files[rel]
+                files[rel] = replace(story, paragraphs=(*story.paragraphs[:-1], story.paragraphs[-1] + " " + sentence))
+            case ("cut", _) if len(files[rel].paragraphs) > 1:
+                files[rel] = replace(files[rel], paragraphs=files[rel].paragraphs[1:])
+            case ("add", story):
+                files[f"new{n}.txt"] = story
+            case ("remove", _) if len(files) > 1:
+                del files[rel]
+            case ("rename", _):
+                files[f"renamed{n}.txt"] = files.pop(rel)
+            case ("copy", _):
+                files[f"copy{n}.txt"] = files[rel]
+            case ("retag", _, tags):
+                files[rel] = replace(files[rel], tags=tags)
+            case ("redate", _, day):
+                files[rel] = replace(files[rel], day=day)
+        memory = memories[-2] if change[0] == "forget" and len(memories) > 1 else memories[-1]
+        stories = _stories(files)
+        kept, fresh = enrich(stories, config, memory), enrich(stories, config)
+        assert kept.entries == fresh.entries, f"change {n}: {change[0]}"
+        assert kept.topics == fresh.topics
+        assert kept.memory == fresh.memory, "what is remembered is what would be worked out afresh"
+        memories.append(kept.memory)
+
+
+def test_a_memory_with_a_part_missing_is_not_used() -> None:
+    files = {
+        f"f{n}.txt": _Story(_HEADLINES[n % 4], n % 3 or None, (), (f"Ferry {_WORDS[n]} near Quarry Hill.",))
+        for n in range(8)
+    }
+    stories = _stories(files)
+    site = enrich(stories, Config())
+    assert site.memory.found.kept == 0
+    again = enrich(stories, Config(), site.memory)
+    assert again.memory.found.kept == len(site.entries), "an unchanged site keeps every related list"
+    found = site.memory.found
+    broken = replace(site.memory, found=replace(found, related=found.related[:-1]))
+    rebuilt = enrich(stories, Config(), broken)
+    assert rebuilt.memory.found.kept == 0, "a memory with a part missing is not used"
+    assert rebuilt.entries == site.entries

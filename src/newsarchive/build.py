@@ -127,8 +127,7 @@ def _build(
         raise ContentError(problems)
 
     from . import dedupe, render, write
-    from .enrich import enrich
-    from .topics import Memory
+    from .enrich import Memory, enrich
 
     published = [item for item in loaded if not item.article.draft]
     tell = progress or _no_progress
@@ -216,8 +215,8 @@ def _indexer(
 
 def _read_pickle(path: Path, salt: str, kind: type[T]) -> T | None:
     """What the last build made under the same code, templates and config (`_salt`), or None: pages' keys
-    (write.Memo), or what finding related articles (topics.Memory) or copies (dedupe.Memory) learned.
-    Unreadable is as good as none."""
+    (write.Memo), or what enrich (enrich.Memory) or finding copies (dedupe.Memory) learned. Unreadable is
+    as good as none."""
     try:
         with path.open("rb") as handle:
             saved = load_pickle(handle)

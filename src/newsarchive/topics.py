@@ -13,6 +13,13 @@ Related articles: each article is reduced to its dozen most distinctive words
 (tf-idf), and two articles are scored by the weights of the words they share,
 plus a bonus per shared topic. Only the strongest holders of each word are
 looked at, which keeps the search linear.
+
+A build remembers what it worked out (`Memory`), and the next one works out
+again only what its changes reach: the names and words of the articles that
+are new or gone, the topics and keyword vectors that a name or word whose
+count changed can change, and the related lists that read a changed vector,
+posting or topic. After one article is edited that is little more than the
+article; the result is always what working everything out would give.
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ import heapq
 import math
 import re
 from array import array
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 from . import textmatch
 from .model import Article
@@ -34,13 +43,18 @@ RELATED = 5
 KEYWORDS = 12
 POSTING_LIMIT = 40
 TOPIC_BONUS = 0.5
+# A safety margin on the bound that tells a vector no changed word can enter it: a word is looked at again
+# unless it falls short of the vector's weakest keyword by more than rounding could explain.
+_MARGIN = 1 + 1e-9
 
 _SENTENCE = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _CAP_RUN = re.compile(
     r"(?<![\w'\u2019-])([A-Z][a-z][\w'\u2019-]*|[A-Z]{2,}[a-z]?)"
     r"((?:\s+(?:of\s+|de\s+|al-|bin\s+|van\s+|von\s+)?(?:[A-Z][a-z][\w'\u2019-]*|[A-Z]{2,}))*)"
 )
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+_POSSESSIVE = ("'s", "\u2019s")
+# The weight of a word said n times: 1 + log(n), grown as longer articles need it.
+_WEIGHT = [0.0]
 
 
 def _names(article: Article) -> Counter[str]:
@@ -50,143 +64,480 @@ def _names(article: Article) -> Counter[str]:
         if block.kind == "subheading":
             continue
         for text in block.items or (block.text,):
-            for sentence in _SENTENCE.split(text):
-                for match in _CAP_RUN.finditer(sentence):
-                    phrase = _POSSESSIVE.sub("", " ".join(match.group(0).split()))
+            # A run never reaches into the next sentence (a sentence ends in a character no word holds), so the
+            # whole text is searched at once, knowing where each sentence starts.
+            starts = {0, *(m.end() for m in _SENTENCE.finditer(text))}
+            for match in _CAP_RUN.finditer(text):
+                phrase = match.group(0)
+                opens = match.start() in starts
+                if match.group(2):  # more than one word
+                    phrase = " ".join(phrase.split())
+                    if phrase.endswith(_POSSESSIVE):
+                        phrase = phrase[:-2]
                     words = phrase.split()
-                    if match.start() == 0 and len(words) == 1:
+                    if opens and len(words) == 1:
                         continue
                     if all(w.lower() in STOPWORDS for w in words) or len(phrase) < 3:
                         continue
-                    found[phrase] += 1
+                else:  # the most common case, made quick: a word has no space in it, nor loses one
+                    if opens:
+                        continue
+                    if phrase.endswith(_POSSESSIVE):
+                        phrase = phrase[:-2]
+                    if phrase.lower() in STOPWORDS or len(phrase) < 3:
+                        continue
+                found[phrase] += 1
     return found
-
-
-def derive_topics(articles: Sequence[Article]) -> list[tuple[str, ...]]:
-    """Each article's topics: its tags, or the names it shares with other articles."""
-    names = [_names(a) if not a.tags else Counter[str]() for a in articles]
-    df: Counter[str] = Counter()
-    for counts in names:
-        df.update(counts.keys())
-    total = max(len(articles), 2)
-    ceiling = max(2, total // 4)
-    topics: list[tuple[str, ...]] = []
-    for article, counts in zip(articles, names, strict=True):
-        if article.tags:
-            topics.append(article.tags)
-            continue
-        scored = sorted(
-            ((n * math.log(total / df[name]), name) for name, n in counts.items() if 2 <= df[name] <= ceiling),
-            key=lambda s: (-s[0], s[1]),
-        )
-        topics.append(tuple(name for _, name in scored[:DERIVED_TOPICS]))
-    return topics
-
-
-def _terms(article: Article) -> tuple[list[str], array[int]]:
-    # The loader makes the terms; an article made some other way gets them here.
-    words, counts = article.terms if article.terms[0] else textmatch.terms(article.headline + "\n" + article.body_text)
-    return words.split(" ") if words else [], array("I", counts)
 
 
 @dataclass(frozen=True, slots=True)
 class Memory:
-    """What `related` worked out last time, so that the next build works out only what changed.
+    """What `find` worked out last time, so that the next call works out only what changed.
 
-    Articles are known by an id that changes with their content (enrich gives the source path and hash).
-    A keyword vector depends only on the article's terms and on how many articles hold each of them, so it
-    is kept while those counts are; an article's related list depends only on its place, its vector, the
-    strongest holders of its keywords and its topics' members, so it is kept while all of those are the
-    same. Posting and member lists are remembered by a 64-bit hash (of numbers only, so the same in every
-    process); the rest as they were. What is kept is what would be worked out again.
+    Articles are known by an id that changes with their content (enrich gives the source path and hash); the
+    rest is by the article's place in the site. Names and words are kept as they were found, so that the
+    counts of those in the articles that are gone can be taken away; topics, keyword vectors, the holders of
+    each keyword, each topic's members and the related lists as they were worked out. Lists of numbers are
+    packed into arrays' bytes, so that the memory, read on every build, loads quickly.
     """
 
-    df: dict[str, int] = field(default_factory=dict)
-    vectors: dict[str, dict[str, float]] = field(default_factory=dict)
     ids: tuple[str, ...] = ()
-    postings: dict[str, int] = field(default_factory=dict)
-    members: dict[str, int] = field(default_factory=dict)
+    # Each untagged article's names, joined by newlines, and their counts (array "I"); "" and b"" when tagged.
+    names: tuple[str, ...] = ()
+    name_counts: tuple[bytes, ...] = ()
+    name_df: dict[str, int] = field(default_factory=dict)  # how many untagged articles name each
     topics: tuple[tuple[str, ...], ...] = ()
+    words: tuple[str, ...] = ()  # each article's words (Article.terms), joined by spaces
+    df: dict[str, int] = field(default_factory=dict)  # how many articles hold each word
+    # Each keyword vector: its words, strongest first, joined by spaces; their weights in KEYWORDS slots of
+    # `weights`; and in two slots of `bounds`, the weakest keyword's score (0 with fewer than KEYWORDS) and the
+    # weight of the article's most repeated word. Arrays of "d".
+    keywords: tuple[str, ...] = ()
+    weights: bytes = b""
+    bounds: bytes = b""
+    holders: dict[str, bytes] = field(default_factory=dict)  # keyword: its holders, sorted (_pack)
+    groups: dict[str, bytes] = field(default_factory=dict)  # casefolded topic: the places holding it ("I")
     related: tuple[tuple[int, ...], ...] = ()
-    kept: int = 0  # how many of `related` were kept from the memory before
+    kept: int = field(default=0, compare=False)  # how many of `related` were kept from the memory before
+
+    def whole(self) -> bool:
+        """Whether every part is there for every article (a memory that is not is not used)."""
+        n = len(self.ids)
+        return (
+            len(self.names) == len(self.name_counts) == len(self.topics) == n
+            and len(self.words) == len(self.keywords) == len(self.related) == n
+            and len(self.weights) == n * KEYWORDS * 8
+            and len(self.bounds) == n * 16
+        )
 
 
-def _keywords(articles: Sequence[Article], ids: Sequence[str], memory: Memory) -> tuple[list[dict[str, float]], Memory]:
-    # Two passes, each unpacking one article's terms at a time: all of them at once would be millions of
-    # small strings in memory together.
-    df: Counter[str] = Counter()
-    most = 0
-    for article in articles:
-        words, counts = _terms(article)
-        df.update(words)
-        most = max(most, max(counts, default=0))
-    total = len(articles)
+def _ints(packed: bytes) -> array[int]:
+    unpacked = array("I")
+    unpacked.frombytes(packed)
+    return unpacked
+
+
+def _floats(packed: bytes) -> array[float]:
+    unpacked = array("d")
+    unpacked.frombytes(packed)
+    return unpacked
+
+
+def _unpack_names(packed: str, counts: bytes) -> dict[str, int]:
+    return dict(zip(packed.split("\n"), _ints(counts), strict=True)) if packed else {}
+
+
+def _holding(texts: Sequence[str], wanted: Collection[str], sep: str) -> dict[str, list[int]]:
+    """For each wanted item, the indices of the texts (items joined by `sep`) that hold it."""
+    found: dict[str, list[int]] = {item: [] for item in wanted}
+    if len(wanted) > 16:  # one look at each text costs less than a search through all of them per item
+        for i, text in enumerate(texts):
+            for item in found.keys() & text.split(sep):
+                found[item].append(i)
+        return found
+    joined = sep + f"{sep}\0{sep}".join(texts) + sep
+    ends = list(accumulate(len(text) + 3 for text in texts))  # where each text's sep, text, sep and \0 end
+    for item, holding in found.items():
+        needle = sep + item + sep
+        at = joined.find(needle)
+        while at >= 0:
+            i = bisect_right(ends, at)
+            holding.append(i)
+            at = joined.find(needle, ends[i])
+    return found
+
+
+def _recount(
+    old: dict[str, int], added: Counter[str], removed: Counter[str]
+) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """The counts in `old` with `added` added and `removed` taken away; and each that changed, as (before, after)."""
+    if not old:  # nothing counted before (a first build): so nothing held it, and no count moved anything
+        return dict(+added), {}
+    df = dict(old)
+    moved: dict[str, tuple[int, int]] = {}
+    for key in added.keys() | removed.keys():
+        if delta := added[key] - removed[key]:
+            before = df.get(key, 0)
+            after = before + delta
+            if after:
+                df[key] = after
+            else:
+                del df[key]
+            moved[key] = (before, after)
+    return df, moved
+
+
+@dataclass(frozen=True, slots=True)
+class _Changes:
+    """How this call's articles differ from the memory's."""
+
+    old: Memory
+    index: dict[str, int]  # the memory's place of each id
+    fresh: list[int]  # places of articles the memory does not know
+    gone: list[int]  # the memory's places of articles no longer here
+    same_total: bool
+    same_places: bool  # every article known to the memory is where it was, and no other has moved in
+
+
+def _changes(ids: Sequence[str], memory: Memory | None) -> _Changes | None:
+    """None when the ids cannot name articles (an empty or repeated one): nothing is then remembered."""
+    present = set(ids)
+    if len(present) != len(ids) or "" in present:
+        return None
+    old = memory if memory is not None and memory.whole() else Memory()
+    index = {key: at for at, key in enumerate(old.ids)}
+    if len(index) != len(old.ids):
+        old, index = Memory(), {}
+    fresh = [i for i, key in enumerate(ids) if key not in index]
+    gone = [at for at, key in enumerate(old.ids) if key not in present]
+    same_total = len(ids) == len(old.ids) > 0
+    same_places = same_total and all(
+        new == was or (new not in index and was not in present) for new, was in zip(ids, old.ids, strict=True)
+    )
+    return _Changes(old, index, fresh, gone, same_total, same_places)
+
+
+def _choose(names: Mapping[str, int], df: Mapping[str, int], total: int, ceiling: int) -> tuple[str, ...]:
+    # Highest score first, then by name.
+    scored = sorted([(-n * math.log(total / df[name]), name) for name, n in names.items() if 2 <= df[name] <= ceiling])
+    return tuple(name for _, name in scored[:DERIVED_TOPICS])
+
+
+def _derive(
+    articles: Sequence[Article], ids: Sequence[str], changes: _Changes
+) -> tuple[list[tuple[str, ...]], list[str], list[bytes], dict[str, int]]:
+    """Each article's topics: its tags, or the names it shares with other articles; and what to remember."""
+    old, index = changes.old, changes.index
+    total = max(len(articles), 2)
+    ceiling = max(2, total // 4)
+    packed = [""] * len(articles)
+    counted = [b""] * len(articles)
+    found: dict[int, Mapping[str, int]] = {}
+    added: Counter[str] = Counter()
+    for i in changes.fresh:
+        if not articles[i].tags:
+            names = found[i] = _names(articles[i])
+            packed[i], counted[i] = "\n".join(names), array("I", names.values()).tobytes()
+            added.update(names.keys())
+    for i, key in enumerate(ids):
+        if (at := index.get(key)) is not None:
+            packed[i], counted[i] = old.names[at], old.name_counts[at]
+    removed: Counter[str] = Counter()
+    for at in changes.gone:
+        if old.names[at]:
+            removed.update(old.names[at].split("\n"))
+    df, moved = _recount(old.name_df, added, removed)
+    if not changes.same_total:
+        again: Collection[int] = range(len(articles))
+    else:
+        # A name counts only while between 2 and the ceiling: one that stays outside moves nothing. Nor does one
+        # that no known article names (all its count is new articles').
+        reach = {
+            name for name, counts in moved.items() if any(2 <= n <= ceiling for n in counts) and counts[1] > added[name]
+        }
+        again = set(found).union(*_holding(packed, reach, "\n").values()) if reach else found.keys()
+    topics: list[tuple[str, ...]] = []
+    for i, (article, key) in enumerate(zip(articles, ids, strict=True)):
+        if article.tags:
+            topics.append(article.tags)
+        elif i in again:
+            own = found.get(i) or _unpack_names(packed[i], counted[i])
+            topics.append(_choose(own, df, total, ceiling))
+        else:
+            topics.append(old.topics[index[key]])
+    return topics, packed, counted, df
+
+
+def _terms(article: Article) -> tuple[str, bytes]:
+    # The loader makes the terms; an article made some other way gets them here.
+    return article.terms if article.terms[0] else textmatch.terms(article.headline + "\n" + article.body_text)
+
+
+class _Vectors:
+    """The keyword vector of each article, packed as `Memory` keeps them, and unpacked when asked for."""
+
+    __slots__ = ("bounds", "keywords", "unpacked", "weights")
+
+    def __init__(self, keywords: list[str], weights: array[float], bounds: array[float]) -> None:
+        self.keywords, self.weights, self.bounds = keywords, weights, bounds
+        self.unpacked: dict[int, dict[str, float]] = {}
+
+    def __getitem__(self, i: int) -> dict[str, float]:
+        vector = self.unpacked.get(i)
+        if vector is None:
+            line = self.keywords[i]
+            words = line.split(" ") if line else []
+            start = i * KEYWORDS
+            vector = self.unpacked[i] = dict(zip(words, self.weights[start : start + len(words)], strict=True))
+        return vector
+
+    def put(self, i: int, vector: dict[str, float], bound: tuple[float, float]) -> None:
+        self.unpacked[i] = vector
+        self.keywords[i] = " ".join(vector)
+        start = i * KEYWORDS
+        self.weights[start : start + len(vector)] = array("d", vector.values())
+        if len(vector) < KEYWORDS:
+            self.weights[start + len(vector) : start + KEYWORDS] = array("d", bytes(8 * (KEYWORDS - len(vector))))
+        self.bounds[2 * i], self.bounds[2 * i + 1] = bound
+
+
+def _keywords(
+    terms: Sequence[tuple[str, bytes]], changes: _Changes, ids: Sequence[str]
+) -> tuple[_Vectors, dict[str, int], list[int]]:
+    """Each article's dozen most distinctive words, weighted; the word counts; and the places whose vector was
+    worked out again (all of them when the number of articles changed)."""
+    old, total = changes.old, len(terms)
+    added: Counter[str] = Counter()
+    for i in changes.fresh:
+        if words := terms[i][0]:
+            added.update(words.split(" "))
+    removed: Counter[str] = Counter()
+    for at in changes.gone:
+        if words := old.words[at]:
+            removed.update(words.split(" "))
+    df, moved = _recount(old.df, added, removed)
+    # A vector depends only on the article's terms and on how many articles hold each of them (and on how
+    # many articles there are). A word whose count changed reaches the vectors holding it as a keyword, and
+    # those where its new score could beat the weakest keyword (the bound: the article's heaviest weight).
+    again: set[int] = set()  # the memory's places
+    if changes.same_total and moved:
+        bounds = _floats(old.bounds)
+        weakest, heaviest = bounds[0::2], bounds[1::2]
+        for word in moved:
+            if word in old.holders:
+                again.update(_places(old.holders[word]))
+        scores = {w: math.log(total / after) * _MARGIN for w, (_, after) in moved.items() if 0 < after < total}
+        reach = max(heaviest, default=0.0)
+        floor = min(weakest, default=0.0)
+        # Only known articles need looking for (the new are worked out anyway): none holds a word all of whose
+        # count is new articles'.
+        wanted = [w for w, score in scores.items() if reach * score >= floor and moved[w][1] > added[w]]
+        for word, holding in _holding(old.words, wanted, " ").items():
+            again.update(at for at in holding if heaviest[at] * scores[word] >= weakest[at])
+    if changes.same_total:
+        keywords, weights, bounds = list(old.keywords), _floats(old.weights), _floats(old.bounds)
+        places = [changes.index.get(key) for key in ids]
+        todo = [i for i, was in enumerate(places) if was is None or was in again]
+        if not changes.same_places:  # the known vectors, in their new places
+            for i, was in enumerate(places):
+                if was is not None and was != i:
+                    keywords[i] = old.keywords[was]
+                    weights[i * KEYWORDS : (i + 1) * KEYWORDS] = _floats(
+                        old.weights[was * KEYWORDS * 8 : (was + 1) * KEYWORDS * 8]
+                    )
+                    bounds[2 * i : 2 * i + 2] = _floats(old.bounds[was * 16 : (was + 1) * 16])
+    else:
+        keywords, weights, bounds = [""] * total, array("d", bytes(8 * KEYWORDS * total)), array("d", bytes(16 * total))
+        todo = list(range(total))
+    vectors = _Vectors(keywords, weights, bounds)
     # Words in every article say nothing about an article (nor do stopwords, left out of the terms).
-    idf = {w: math.log(total / n) for w, n in df.items() if n < total}
-    weight = [0.0, *(1 + math.log(n) for n in range(1, most + 1))]
-    same_total = len(memory.ids) == total
-    moved = {w for w, n in df.items() if memory.df.get(w) != n} if same_total else set()
-    vectors: list[dict[str, float]] = []
-    for article, key in zip(articles, ids, strict=True):
-        words, counts = _terms(article)
-        kept = memory.vectors.get(key) if same_total else None
-        if kept is not None and moved.isdisjoint(words):
-            vectors.append(kept)
-            continue
-        weights = [(-weight[n] * i, w) for w, n in zip(words, counts, strict=True) if (i := idf.get(w)) is not None]
-        top = heapq.nsmallest(KEYWORDS, weights)
+    idf = {w: math.log(total / n) for w, n in df.items() if n < total} if len(todo) * 64 > len(df) else None
+    for i in todo:
+        words, packed = terms[i]
+        counts = _ints(packed)
+        most = max(counts, default=0)
+        while len(_WEIGHT) <= most:
+            _WEIGHT.append(1 + math.log(len(_WEIGHT)))
+        weight = _WEIGHT
+        split = words.split(" ") if words else []
+        if idf is not None:
+            scored = [(-weight[n] * x, w) for w, n in zip(split, counts, strict=True) if (x := idf.get(w)) is not None]
+        else:
+            scored = [
+                (-weight[n] * math.log(total / m), w)
+                for w, n in zip(split, counts, strict=True)
+                if (m := df[w]) < total
+            ]
+        top = sorted(scored)[:KEYWORDS]
         norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
-        vectors.append({w: -v / norm for v, w in top})
-    return vectors, Memory(df=dict(df), vectors=dict(zip(ids, vectors, strict=True)), ids=tuple(ids))
+        vectors.put(i, {w: -v / norm for v, w in top}, (-top[-1][0] if len(top) == KEYWORDS else 0.0, weight[most]))
+    return vectors, df, todo
 
 
-def related(
-    articles: Sequence[Article], topics: Sequence[tuple[str, ...]], ids: Sequence[str], memory: Memory | None = None
-) -> tuple[list[tuple[int, ...]], Memory]:
-    """For each article, the indices of up to five most similar others, best first; and what to remember.
+def _best(
+    i: int,
+    vector: Mapping[str, float],
+    strongest: Mapping[str, Sequence[tuple[float, int]]],
+    names: Sequence[str],
+    by_topic: Mapping[str, Sequence[int]],
+) -> tuple[int, ...]:
+    """The places of up to RELATED articles most like the one at `i`, best first."""
+    scores: dict[int, float] = {}
+    get = scores.get
+    for word, weight in vector.items():
+        for negative, j in strongest[word]:
+            scores[j] = get(j, 0.0) - weight * negative
+    for name in names:
+        group = by_topic[name.casefold()]
+        if len(group) <= POSTING_LIMIT:
+            for j in group:
+                scores[j] = get(j, 0.0) + TOPIC_BONUS
+    scores.pop(i, None)
+    best = heapq.nsmallest(RELATED, [(-score, j) for j, score in scores.items()])
+    return tuple(j for _, j in best)
 
-    `ids` name the articles by content; `memory` is what the last call returned, if anything."""
-    memory = memory or Memory()
-    vectors, learned = _keywords(articles, ids, memory)
+
+def _pack(posting: Sequence[tuple[float, int]]) -> bytes:
+    """A posting as one bytes: its (negated) weights as doubles, then its places as unsigned ints."""
+    return array("d", [v for v, _ in posting]).tobytes() + array("I", [j for _, j in posting]).tobytes()
+
+
+_PLACE = array("I").itemsize  # bytes (a double takes 8)
+
+
+def _places(packed: bytes) -> array[int]:
+    return _ints(packed[len(packed) // (8 + _PLACE) * 8 :])
+
+
+def _unpack(packed: bytes, limit: int | None = None) -> list[tuple[float, int]]:
+    n = len(packed) // (8 + _PLACE)
+    k = n if limit is None else min(n, limit)
+    return list(zip(_floats(packed[: 8 * k]), _ints(packed[8 * n : 8 * n + _PLACE * k]), strict=True))
+
+
+Related = tuple[list[tuple[int, ...]], dict[str, bytes], dict[str, bytes], int]
+
+
+def _related(vectors: _Vectors, topics: Sequence[tuple[str, ...]]) -> Related:
+    """Every article's related list, worked out afresh."""
     holders: dict[str, list[tuple[float, int]]] = {}
-    for i, vector in enumerate(vectors):
-        for word, weight in vector.items():
+    for i in range(len(topics)):
+        for word, weight in vectors[i].items():
             holders.setdefault(word, []).append((-weight, i))
-    # Each word's strongest holders only: (-weight, index), so the heap keeps the heaviest, then the first.
-    strongest = {word: heapq.nsmallest(POSTING_LIMIT, posting) for word, posting in holders.items()}
+    # Each word's strongest holders only: (-weight, place), so the heaviest come first, then the first placed.
+    for posting in holders.values():
+        posting.sort()
+    strongest = {word: posting[:POSTING_LIMIT] for word, posting in holders.items()}
     by_topic: dict[str, list[int]] = {}
     for i, names in enumerate(topics):
         for name in names:
             by_topic.setdefault(name.casefold(), []).append(i)
-    postings = {word: hash(tuple(posting)) for word, posting in strongest.items()}
-    members = {name: hash(tuple(m)) for name, m in by_topic.items()}
-    result: list[tuple[int, ...]] = []
-    kept = 0
-    for i, vector in enumerate(vectors):
-        if (
-            i < len(memory.related)
-            and memory.ids[i] == ids[i]
-            and memory.topics[i] == topics[i]
-            and memory.vectors.get(ids[i]) == vector
-            and all(memory.postings.get(word) == postings[word] for word in vector)
-            and all(memory.members.get(name.casefold()) == members[name.casefold()] for name in topics[i])
-        ):
-            result.append(memory.related[i])
-            kept += 1
-            continue
-        scores: dict[int, float] = {}
-        get = scores.get
-        for word, weight in vector.items():
-            for negative, j in strongest[word]:
-                scores[j] = get(j, 0.0) - weight * negative
+    related = [_best(i, vectors[i], strongest, names, by_topic) for i, names in enumerate(topics)]
+    packed = {word: _pack(posting) for word, posting in holders.items()}
+    return related, packed, {name: array("I", m).tobytes() for name, m in by_topic.items()}, 0
+
+
+def _related_again(vectors: _Vectors, topics: Sequence[tuple[str, ...]], redone: Sequence[int], old: Memory) -> Related:
+    """The related lists of articles that are where they were in the memory: those whose vector, topics, or a
+    posting or topic they read changed are worked out again; the rest are kept."""
+    old_weights = _floats(old.weights)
+
+    def changed(i: int) -> bool:
+        start = i * KEYWORDS
+        return (
+            vectors.keywords[i] != old.keywords[i]
+            or vectors.weights[start : start + KEYWORDS] != old_weights[start : start + KEYWORDS]
+        )
+
+    moved = {i for i in redone if changed(i)}
+    again = set(moved)
+    words: set[str] = set()
+    for i in moved:
+        words.update(vectors[i], old.keywords[i].split(" ") if old.keywords[i] else ())
+    # The words whose holders changed: their postings, and the lists that read them if their strongest did.
+    holders = dict(old.holders)
+    postings: dict[str, list[tuple[float, int]]] = {}
+    for word in words:
+        before = _unpack(old.holders[word]) if word in old.holders else []
+        after = [posting for posting in before if posting[1] not in moved]
+        after.extend((-vectors[i][word], i) for i in moved if word in vectors[i])
+        after.sort()
+        postings[word] = after
+        if after:
+            holders[word] = _pack(after)
+        else:
+            del holders[word]
+        if after[:POSTING_LIMIT] != before[:POSTING_LIMIT]:
+            again.update(j for _, j in after)
+    # The topics that changed: their members, and the lists that read them if either list is short enough to.
+    groups = dict(old.groups)
+    by_topic: dict[str, list[int]] = {}
+    retopic = [i for i, names in enumerate(topics) if names != old.topics[i]]
+    if retopic:
+        again.update(retopic)
+        at = set(retopic)
+        for folded in {name.casefold() for i in retopic for name in (*topics[i], *old.topics[i])}:
+            was = list(_ints(old.groups.get(folded, b"")))
+            now = by_topic[folded] = sorted(
+                [j for j in was if j not in at]
+                + [i for i in retopic for name in topics[i] if name.casefold() == folded]
+            )
+            if now:
+                groups[folded] = array("I", now).tobytes()
+            else:
+                groups.pop(folded, None)
+            if now != was and min(len(now), len(was)) <= POSTING_LIMIT:
+                again.update(now)
+    related = list(old.related)
+    strongest: dict[str, list[tuple[float, int]]] = {}
+    for i in sorted(again):
+        vector = vectors[i]
+        for word in vector:
+            if word not in strongest:
+                posting = postings.get(word)
+                strongest[word] = (
+                    posting[:POSTING_LIMIT] if posting is not None else _unpack(holders[word], POSTING_LIMIT)
+                )
         for name in topics[i]:
-            group = by_topic[name.casefold()]
-            if len(group) <= POSTING_LIMIT:
-                for j in group:
-                    scores[j] = get(j, 0.0) + TOPIC_BONUS
-        scores.pop(i, None)
-        best = heapq.nsmallest(RELATED, [(-score, j) for j, score in scores.items()])
-        result.append(tuple(j for _, j in best))
-    return result, replace(
-        learned, postings=postings, members=members, topics=tuple(topics), related=tuple(result), kept=kept
+            if (folded := name.casefold()) not in by_topic:
+                by_topic[folded] = list(_ints(groups[folded]))
+        related[i] = _best(i, vector, strongest, topics[i], by_topic)
+    return related, holders, groups, len(topics) - len(again)
+
+
+def find(
+    articles: Sequence[Article], ids: Sequence[str], memory: Memory | None = None
+) -> tuple[list[tuple[str, ...]], list[tuple[int, ...]], Memory]:
+    """For each article, its topics and the places of up to five most similar others, best first; and what to
+    remember. `ids` name the articles by content; `memory` is what the last call returned, if anything."""
+    changes = _changes(ids, memory)
+    if changes is None:  # the ids cannot tell the articles apart: work everything out, and remember nothing
+        topics, related, _ = find(articles, [f"\0{i}" for i in range(len(articles))])
+        return topics, related, Memory()
+    topics, names, name_counts, name_df = _derive(articles, ids, changes)
+    terms = [_terms(article) for article in articles]
+    vectors, df, redone = _keywords(terms, changes, ids)
+    if changes.same_places:
+        related, holders, groups, kept = _related_again(vectors, topics, redone, changes.old)
+    else:
+        related, holders, groups, kept = _related(vectors, topics)
+    return (
+        topics,
+        related,
+        Memory(
+            ids=tuple(ids),
+            names=tuple(names),
+            name_counts=tuple(name_counts),
+            name_df=name_df,
+            topics=tuple(topics),
+            words=tuple(words for words, _ in terms),
+            df=df,
+            keywords=tuple(vectors.keywords),
+            weights=vectors.weights.tobytes(),
+            bounds=vectors.bounds.tobytes(),
+            holders=holders,
+            groups=groups,
+            related=tuple(related),
+            kept=kept,
+        ),
     )
