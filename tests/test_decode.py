@@ -110,7 +110,7 @@ def test_bom_file_front_matter_is_recognised(tmp_path):
     path.write_bytes(
         codecs.BOM_UTF8 + b"---\r\ndate: 2015-10-02\r\n---\r\nHeadline here\r\n\r\nBody text goes here.\r\n"
     )
-    article = load(Source(path, "story.txt"), DEFAULT_RULES, 1 << 20)
+    article = load(Source(str(path), "story.txt"), DEFAULT_RULES, 1 << 20)
     assert article.date is not None
     assert article.date.isoformat() == "2015-10-02"
     assert article.headline == "Headline here"
@@ -120,6 +120,6 @@ def test_bom_file_front_matter_is_recognised(tmp_path):
 def test_cp1252_file_reads_through_the_loader(tmp_path):
     path = tmp_path / "story.txt"
     path.write_bytes(b"Council\x92s plan\r\n\r\nThe council\x92s plan was approved\x85 eventually.\r\n")
-    article = load(Source(path, "story.txt"), DEFAULT_RULES, 1 << 20)
+    article = load(Source(str(path), "story.txt"), DEFAULT_RULES, 1 << 20)
     assert article.headline == "Council\u2019s plan"
     assert [b.text for b in article.blocks] == ["The council\u2019s plan was approved\u2026 eventually."]

@@ -30,7 +30,7 @@ def _loaded(rel: str, story: Story) -> Loaded:
     day, words, joint = story
     front = f"---\ndate: 2024-03-{day:02d}\n---\n" if day else ""
     text = f"{front}Harbour Report\n\n{joint.join(words)}.\n"
-    return Loaded(Source(Path(rel), rel), parse_article(rel, text), hashlib.blake2b(text.encode()).hexdigest())
+    return Loaded(Source(rel, rel), parse_article(rel, text), hashlib.blake2b(text.encode()).hexdigest())
 
 
 def _grouping(stories: list[dedupe.Filed]) -> list[tuple[str, list[str]]]:

@@ -23,7 +23,7 @@ from strategies import examples
 
 def _loaded(rel: str, headline: str, body: str) -> Loaded:
     text = f"---\ndate: 2024-03-01\n---\n{headline}\n\n{body}\n"
-    return Loaded(Source(Path(rel), rel), parse_article(rel, text), rel + text)
+    return Loaded(Source(rel, rel), parse_article(rel, text), rel + text)
 
 
 def test_slug_collisions_resolve_the_same_way_in_any_order() -> None:
@@ -169,7 +169,7 @@ def _stories(files: dict[str, _Story]) -> list[Filed]:
             article = parse_article(rel, text)
         except ContentError:
             continue
-        loaded.append(Loaded(Source(Path(rel), rel), article, hashlib.blake2b(text.encode()).hexdigest()))
+        loaded.append(Loaded(Source(rel, rel), article, hashlib.blake2b(text.encode()).hexdigest()))
     return across(loaded)
 
 

@@ -22,13 +22,13 @@ Signature = tuple[int, int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    path: Path
+    display: str  # the file's path, as found (the content folder joined with `rel`), and as messages name it
     rel: str
     sidecar: Path | None = None
 
     @property
-    def display(self) -> str:
-        return str(self.path)
+    def path(self) -> Path:
+        return Path(self.display)
 
 
 def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], list[Notice]]:
@@ -69,16 +69,15 @@ def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], l
                 continue
             if name.startswith(".") or ignored.match(os.path.normcase(name)):
                 continue
-            path = Path(entry.path)
             sidecar = next((Path(folder, stem + s) for s in SIDECAR_SUFFIXES if stem + s in names), None)
-            links = [path] if entry.is_symlink() else []
+            links = [Path(entry.path)] if entry.is_symlink() else []
             if sidecar is not None and sidecar.is_symlink():
                 links.append(sidecar)
             bad = [(p, why) for p in links if (why := _link_problem(p, root, "file"))]
             if bad:
                 problems.extend(Notice(str(p), 0, why) for p, why in bad)
                 continue
-            found.append(Source(path, prefix + name, sidecar))
+            found.append(Source(entry.path, prefix + name, sidecar))
     found.sort(key=lambda s: s.rel)
     problems.sort(key=lambda n: n.path)
     return found, problems
@@ -109,12 +108,12 @@ def _link_problem(path: Path, root: Path, kind: str) -> str:
 def source_for(path: Path) -> Source:
     """A Source for a file named on the command line."""
     sidecar = next((s for s in (path.with_suffix(x) for x in SIDECAR_SUFFIXES) if s.is_file()), None)
-    return Source(path, path.as_posix(), sidecar)
+    return Source(str(path), path.as_posix(), sidecar)
 
 
 def signature_of(source: Source) -> Signature | None:
     try:
-        main = source.path.stat()
+        main = os.stat(source.display)
         side = source.sidecar.stat() if source.sidecar else None
     except OSError:
         return None
