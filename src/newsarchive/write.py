@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import urls
 from .errors import UsageError, WriteError
+from .model import fast_pickle
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -157,6 +158,9 @@ class Placed:
     digest: bytes
     key: str | None = None
     stat: tuple[int, int, int] = (0, 0, 0)
+
+
+fast_pickle(Placed)  # render workers send every page's Placed back to the build
 
 
 # The last build's keyed files: path -> (key, content digest in hex, inode, size, modification time).
