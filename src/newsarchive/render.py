@@ -11,6 +11,7 @@ paths. Plain-text content is escaped by the templates; only Markdown bodies
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -36,6 +37,19 @@ MONTHS = "January February March April May June July August September October No
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUMMARY_WORDS = 45
 SITEMAP_LIMIT = 50_000
+# The templates the renderer uses, and those they extend or import.
+TEMPLATES = (
+    "base.html",
+    "macros.html",
+    "body.html",
+    "article.html",
+    "list.html",
+    "archive.html",
+    "year.html",
+    "topics.html",
+    "search.html",
+    "404.html",
+)
 K = TypeVar("K")
 # One output file: its path, the key of everything it is made from (None for the few pages that are
 # always made), and how to make its bytes. A page whose key matches the last build's is not made again.
@@ -199,6 +213,11 @@ class Renderer:
         self.site = site
         self.config = site.config
         self.env = environment(site.config.templates, compiled)
+        for name in TEMPLATES:
+            # Loaded now, before render workers fork, so that they share the compiled code rather than each
+            # compiling it. A template that cannot be loaded fails where it is used, as it did before.
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(name)
         self._summaries = [summary(e) for e in site.entries]
         self._salt = salt
         # What any page shows of an entry is decided by these and its source file's content.
