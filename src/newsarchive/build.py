@@ -254,7 +254,7 @@ def _dropped(loaded: list[Loaded]) -> dict[str, int]:
 def _save_cache(cache: LoadCache) -> None:
     from .write import replace_file
 
-    for name, data in cache.dump().items():
+    for name, data in cache.dump():
         assert cache.folder is not None
         replace_file(cache.folder / name, data)
 
