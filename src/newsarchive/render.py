@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -729,7 +730,8 @@ def _pages(renderer: Renderer, kind: str, start: int, stop: int) -> Iterable[Out
         return renderer.archive_pages()
     if kind == "topics":
         return renderer.topic_pages()
-    return [renderer.search_page(), renderer.not_found(), *renderer.feeds()]
+    # The feeds one at a time: each keeps its three files until the last of them is put in place.
+    return itertools.chain((renderer.search_page(), renderer.not_found()), renderer.feeds())
 
 
 def _task(task: tuple[str, int, int]) -> list[Placed]:
