@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import load as load_module
+from newsarchive import urls
 from newsarchive.build import build, clean
 from newsarchive.config import Config, load_config
 from newsarchive.errors import ContentError
@@ -224,6 +226,36 @@ def test_worker_processes_build_the_same_site(tmp_path: Path) -> None:
     build(serial, use_cache=False)
     build(workers, use_cache=False)
     assert _tree(serial.output) == _tree(workers.output)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_article_page_and_feed_item_holds_the_whole_body(tmp_path: Path, jobs: int) -> None:
+    """Bodies are made afresh for each page and kept only while the feeds are made: the first build renders
+    articles straight from the loader, the second (a new title, so every page is made again) from the cache,
+    where each body is unpacked, let go, and unpacked again for the next page that shows it."""
+    _write(tmp_path / "content", {f"a{n:03d}.txt": _article(n, f"word{n}") for n in range(210)})
+    for title in ("First", "Second"):
+        config = _config(tmp_path, jobs=jobs, title=title)
+        build(config)
+        site = _tree(config.output)
+        pages = {
+            path: html.decode()
+            for path, html in site.items()
+            if path.startswith("2020/") and path.endswith("/index.html") and "headline-number" in path
+        }
+        assert len(pages) == 210
+        for path, html in pages.items():
+            n = int(path.split("headline-number-")[1].split("-")[0])
+            assert f"Paragraph one of story {n} tells of the harbour and the ferry word{n}." in html, path
+            assert f"Paragraph two of story {n} adds the council vote" in html, path
+        feeds = [json.loads(site[path]) for path in site if path.endswith(urls.JSON_FEED)]
+        assert len(feeds) == 1 + 5, "the site's feed and one for each topic"
+        for feed in feeds:
+            assert len(feed["items"]) == config.feed_size
+            for item in feed["items"]:
+                page = pages[item["url"].removeprefix(config.site_url) + "index.html"]
+                assert item["content_html"] in page, "a feed item's body is its page's body"
+                assert "Paragraph two of story" in item["content_html"]
 
 
 def test_clean_removes_the_site_and_the_cache_only(tmp_path: Path, cli: object) -> None:

@@ -139,7 +139,18 @@ def _build(
     tell("enrich", 1, 1)
     gc.freeze()
     indexer = _indexer(config, cache_folder, tell) if config.search else None
-    _save_cache(cache)  # before the site, so that a full disk stops the build with the old site in place
+    # Before the site, so that a full disk stops the build with the old site in place. What finding copies and
+    # related articles learned holds for the next build whether or not this one publishes.
+    _save_cache(cache)
+    if cache_folder:
+        _save_pickle(cache_folder / RELATED, salt, site.memory)
+        _save_pickle(cache_folder / COPIES, salt, copies_memory)
+    # From here on the build needs the site and the report's counts only. The render workers are forked from
+    # this process, so what it still held would be held in the whole tree while they run.
+    dropped, drafts = _dropped(loaded), sum(1 for item in loaded if item.article.draft)
+    warnings = tuple(w for item in loaded for w in item.article.warnings)
+    site = replace(site, memory=Memory())
+    del loaded, published, stories, copies_memory, cache, sources, signatures
     written = write.write_site(
         config.output,
         lambda put, keep: render.render_site(
@@ -150,8 +161,6 @@ def _build(
     )
     if cache_folder:
         _save_pickle(cache_folder / MEMO, salt, written.memo)
-        _save_pickle(cache_folder / RELATED, salt, site.memory)
-        _save_pickle(cache_folder / COPIES, salt, copies_memory)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -159,10 +168,10 @@ def _build(
         articles=len(site.entries),
         pages=sum(1 for p in written.paths if p.endswith(".html")),
         files=len(written.paths),
-        dropped=_dropped(loaded),
+        dropped=dropped,
         copies=tuple((e.rel, e.copies) for e in site.entries if e.copies),
-        drafts=sum(1 for item in loaded if item.article.draft),
-        warnings=tuple(w for item in loaded for w in item.article.warnings),
+        drafts=drafts,
+        warnings=warnings,
         skipped=tuple(problems),
         seconds=time.perf_counter() - started,
         written=written.written,
@@ -252,7 +261,7 @@ def _dropped(loaded: list[Loaded]) -> dict[str, int]:
 def _save_cache(cache: LoadCache) -> None:
     from .write import replace_file
 
-    for name, data in cache.dump().items():
+    for name, data in cache.dump():
         assert cache.folder is not None
         replace_file(cache.folder / name, data)
 

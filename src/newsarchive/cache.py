@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -122,15 +122,17 @@ class LoadCache:
             del self.entries[name]
             self.changed.add(_shard(name))
 
-    def dump(self) -> dict[str, bytes]:
-        """The new content of each cache file that changed, by file name."""
+    def dump(self) -> Iterator[tuple[str, bytes]]:
+        """The new content of each cache file that changed, with its file name, a file at a time: pickled at
+        once, the whole cache would take as much memory again as the articles it holds."""
         if self.folder is None:
-            return {}
+            return
         shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self.changed}
         for name, entry in self.entries.items():
             if (shard := _shard(name)) in shards:
                 shards[shard][name] = entry
-        return {
-            shard_name(shard): pickle.dumps({"key": self.key, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
-            for shard, entries in sorted(shards.items())
-        }
+        for shard, entries in sorted(shards.items()):
+            yield (
+                shard_name(shard),
+                pickle.dumps({"key": self.key, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL),
+            )

@@ -82,6 +82,12 @@ class Packed(Sequence[R]):
             self._packed = pickle.dumps(tuple(map(values, self._all())), protocol=pickle.HIGHEST_PROTOCOL)
         return self._unpickle, (self._packed,)
 
+    def release(self) -> None:
+        """Let the unpacked records go, when the packed form can make them again: for a reader of many
+        sequences, each once (a render worker reads thousands of article bodies)."""
+        if self._packed is not None:
+            self._items = None
+
     def _all(self) -> tuple[R, ...]:
         if self._items is None:
             assert self._packed is not None

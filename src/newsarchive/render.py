@@ -11,10 +11,12 @@ paths. Plain-text content is escaped by the templates; only Markdown bodies
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import html
+import itertools
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +38,19 @@ MONTHS = "January February March April May June July August September October No
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUMMARY_WORDS = 45
 SITEMAP_LIMIT = 50_000
+# The templates the renderer uses, and those they extend or import.
+TEMPLATES = (
+    "base.html",
+    "macros.html",
+    "body.html",
+    "article.html",
+    "list.html",
+    "archive.html",
+    "year.html",
+    "topics.html",
+    "search.html",
+    "404.html",
+)
 K = TypeVar("K")
 # One output file: its path, the key of everything it is made from (None for the few pages that are
 # always made), and how to make its bytes. A page whose key matches the last build's is not made again.
@@ -199,7 +214,11 @@ class Renderer:
         self.site = site
         self.config = site.config
         self.env = environment(site.config.templates, compiled)
-        self._bodies: dict[int, Markup] = {}
+        for name in TEMPLATES:
+            # Loaded now, before render workers fork, so that they share the compiled code rather than each
+            # compiling it. A template that cannot be loaded fails where it is used, as it did before.
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(name)
         self._summaries = [summary(e) for e in site.entries]
         self._salt = salt
         # What any page shows of an entry is decided by these and its source file's content.
@@ -215,12 +234,8 @@ class Renderer:
     # -- shared pieces -------------------------------------------------------------------------
 
     def body(self, index: int) -> Markup:
-        """The article body as HTML, shared by its page and every feed."""
-        cached = self._bodies.get(index)
-        if cached is None:
-            html = self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks)
-            cached = self._bodies[index] = Markup(html)
-        return cached
+        """The article body as HTML, for its page and its feeds."""
+        return Markup(self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks))
 
     def page(
         self,
@@ -357,7 +372,10 @@ class Renderer:
             og_type="article",
             json_ld=Markup(cite.json_ld(article, entry.url, self.config.title, self._summaries[index])),
         )
-        return self._render("article.html", page=page, article=view)
+        data = self._render("article.html", page=page, article=view)
+        # Each body is read once here: kept unpacked, every body a worker renders would stay in its memory.
+        article.blocks.release()
+        return data
 
     # -- home and its stable pages ------------------------------------------------------------
 
@@ -578,13 +596,21 @@ class Renderer:
 
     # -- feeds, search, machines ----------------------------------------------------------------
 
-    def _items(self, indices: Sequence[int]) -> list[Item]:
-        return [Item(self.site.entries[i], self._summaries[i], self.body(i)) for i in indices]
+    def _items(self, indices: Sequence[int], bodies: dict[int, Markup]) -> list[Item]:
+        """The feed's entries; `bodies` keeps the bodies made for one feed for the next ones, which mostly
+        show the same newest articles."""
+        items = []
+        for i in indices:
+            if i not in bodies:
+                bodies[i] = self.body(i)
+                self.site.entries[i].article.blocks.release()
+            items.append(Item(self.site.entries[i], self._summaries[i], bodies[i]))
+        return items
 
-    def _feed(self, info: FeedInfo, indices: Sequence[int]) -> Iterator[Out]:
+    def _feed(self, info: FeedInfo, indices: Sequence[int], bodies: dict[int, Markup]) -> Iterator[Out]:
         """A feed in its three formats, made together and only when one of them is wanted."""
         key = self._key("feed", info, [self._ids[i] for i in indices])
-        files = functools.cache(lambda: feed_files(info, self._items(indices)))
+        files = functools.cache(lambda: feed_files(info, self._items(indices, bodies)))
         for name in (urls.FEED, urls.ATOM, urls.JSON_FEED):
             path = info.folder + name
 
@@ -595,9 +621,11 @@ class Renderer:
 
     def feeds(self) -> Iterator[Out]:
         config, n = self.config, self.config.feed_size
+        bodies: dict[int, Markup] = {}
         yield from self._feed(
             FeedInfo(config.title, config.description, config.language, config.site_url, config.site_url, ""),
             range(min(n, len(self.site.entries))),
+            bodies,
         )
         for topic in self.site.topics:
             info = FeedInfo(
@@ -608,7 +636,7 @@ class Renderer:
                 urls.permalink(config.site_url, urls.topic_path(topic.slug)),
                 urls.topic_feed(topic.slug, ""),
             )
-            yield from self._feed(info, topic.members[:n])
+            yield from self._feed(info, topic.members[:n], bodies)
 
     def search_page(self) -> Out:
         path = urls.SEARCH
@@ -687,9 +715,9 @@ def _static(site: Site) -> dict[str, bytes]:
     return files
 
 
-# The site being rendered and where pages go, set before worker processes fork so that they inherit them.
-_WORK: tuple[Site, str, Put, Keep, Path | None] | None = None
-_RENDERER: Renderer | None = None
+# The renderer of the site and where pages go, set before worker processes fork so that they inherit them:
+# what the renderer works out for every entry is worked out once, and shared.
+_WORK: tuple[Renderer, Put, Keep] | None = None
 ARTICLES_PER_TASK = 200
 
 
@@ -702,20 +730,18 @@ def _pages(renderer: Renderer, kind: str, start: int, stop: int) -> Iterable[Out
         return renderer.archive_pages()
     if kind == "topics":
         return renderer.topic_pages()
-    return [renderer.search_page(), renderer.not_found(), *renderer.feeds()]
+    # The feeds one at a time: each keeps its three files until the last of them is put in place.
+    return itertools.chain((renderer.search_page(), renderer.not_found()), renderer.feeds())
 
 
 def _task(task: tuple[str, int, int]) -> list[Placed]:
     """Render one share of the site (a range of article pages, or one kind of list page) and put it in place.
 
     A page whose key is the one the current site's file was made with is kept, not made again."""
-    global _RENDERER
     assert _WORK is not None
-    site, salt, put, keep, compiled = _WORK
-    if _RENDERER is None or _RENDERER.site is not site:
-        _RENDERER = Renderer(site, salt, compiled)
+    renderer, put, keep = _WORK
     done = []
-    for path, key, make in _pages(_RENDERER, *task):
+    for path, key, make in _pages(renderer, *task):
         kept = keep(path, key) if key is not None else None
         done.append(kept or put(path, make(), key))
     return done
@@ -736,13 +762,13 @@ def render_site(
     code, the templates, the config): pages are kept from the last build only under the same salt.
     `progress("render", done, total)` is called as each share of the pages is done. `compiled` is where
     compiled templates are kept between builds (see `environment`)."""
-    global _WORK, _RENDERER
+    global _WORK
     count = len(site.entries)
     # The list pages go first: each kind is one long task, best started while articles fill the gaps.
     tasks = [("topics", 0, 0), ("archive", 0, 0), ("home", 0, 0), ("other", 0, 0)]
     tasks += [("articles", i, min(i + ARTICLES_PER_TASK, count)) for i in range(0, count, ARTICLES_PER_TASK)]
     html: list[str] = []
-    _WORK = (site, salt, put, keep, compiled)
+    _WORK = (Renderer(site, salt, compiled), put, keep)
     try:
         if progress:
             progress("render", 0, len(tasks))
@@ -754,7 +780,7 @@ def render_site(
             if progress:
                 progress("render", done, len(tasks))
     finally:
-        _WORK = _RENDERER = None
+        _WORK = None
     for path, data in sitemaps(site, html).items():
         yield put(path, data, None)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n"
