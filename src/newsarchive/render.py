@@ -219,6 +219,9 @@ class Renderer:
             # compiling it. A template that cannot be loaded fails where it is used, as it did before.
             with contextlib.suppress(jinja2.TemplateError):
                 self.env.get_template(name)
+        self._bodies: dict[int, Markup] = {}
+        n = self.config.feed_size
+        self._in_feeds = frozenset(range(min(n, len(site.entries)))).union(*(t.members[:n] for t in site.topics))
         self._summaries = [summary(e) for e in site.entries]
         self._salt = salt
         # What any page shows of an entry is decided by these and its source file's content.
@@ -234,8 +237,15 @@ class Renderer:
     # -- shared pieces -------------------------------------------------------------------------
 
     def body(self, index: int) -> Markup:
-        """The article body as HTML, for its page and its feeds."""
-        return Markup(self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks))
+        """The article body as HTML, shared by its page and every feed. Only the bodies the feeds show are
+        kept: a worker renders thousands of articles, and most of them once."""
+        cached = self._bodies.get(index)
+        if cached is None:
+            html = self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks)
+            cached = Markup(html)
+            if index in self._in_feeds:
+                self._bodies[index] = cached
+        return cached
 
     def page(
         self,
@@ -596,21 +606,13 @@ class Renderer:
 
     # -- feeds, search, machines ----------------------------------------------------------------
 
-    def _items(self, indices: Sequence[int], bodies: dict[int, Markup]) -> list[Item]:
-        """The feed's entries; `bodies` keeps the bodies made for one feed for the next ones, which mostly
-        show the same newest articles."""
-        items = []
-        for i in indices:
-            if i not in bodies:
-                bodies[i] = self.body(i)
-                self.site.entries[i].article.blocks.release()
-            items.append(Item(self.site.entries[i], self._summaries[i], bodies[i]))
-        return items
+    def _items(self, indices: Sequence[int]) -> list[Item]:
+        return [Item(self.site.entries[i], self._summaries[i], self.body(i)) for i in indices]
 
-    def _feed(self, info: FeedInfo, indices: Sequence[int], bodies: dict[int, Markup]) -> Iterator[Out]:
+    def _feed(self, info: FeedInfo, indices: Sequence[int]) -> Iterator[Out]:
         """A feed in its three formats, made together and only when one of them is wanted."""
         key = self._key("feed", info, [self._ids[i] for i in indices])
-        files = functools.cache(lambda: feed_files(info, self._items(indices, bodies)))
+        files = functools.cache(lambda: feed_files(info, self._items(indices)))
         for name in (urls.FEED, urls.ATOM, urls.JSON_FEED):
             path = info.folder + name
 
@@ -621,11 +623,9 @@ class Renderer:
 
     def feeds(self) -> Iterator[Out]:
         config, n = self.config, self.config.feed_size
-        bodies: dict[int, Markup] = {}
         yield from self._feed(
             FeedInfo(config.title, config.description, config.language, config.site_url, config.site_url, ""),
             range(min(n, len(self.site.entries))),
-            bodies,
         )
         for topic in self.site.topics:
             info = FeedInfo(
@@ -636,7 +636,7 @@ class Renderer:
                 urls.permalink(config.site_url, urls.topic_path(topic.slug)),
                 urls.topic_feed(topic.slug, ""),
             )
-            yield from self._feed(info, topic.members[:n], bodies)
+            yield from self._feed(info, topic.members[:n])
 
     def search_page(self) -> Out:
         path = urls.SEARCH
