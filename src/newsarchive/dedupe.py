@@ -25,13 +25,16 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TypeVar
 
 from . import textmatch
 from .load import Loaded
 from .model import Article
+
+V = TypeVar("V")
 
 # Two articles this similar (word 3-gram Jaccard) are the same story filed twice.
 # On the BBC corpus 0.9 folds a re-headlined copy or one with a sentence
@@ -267,34 +270,40 @@ def _assign(
         a, b = f"{x.source.rel}\0{x.digest}", f"{y.source.rel}\0{y.digest}"
         return (a, b) if a <= b else (b, a)
 
-    def same_text(m: int, n: int) -> bool:
+    def remembered(
+        made: dict[tuple[str, str], V], kept: dict[tuple[str, str], V], m: int, n: int, work: Callable[[int, int], V]
+    ) -> V:
+        """What `work` gives for the pair, looked up first in this call's results, then in the memory's."""
         k = key(m, n)
-        if k is not None and (known := same.get(k, memory.same.get(k))) is not None:
-            same[k] = known
+        if k is not None and (known := made.get(k, kept.get(k))) is not None:
+            made[k] = known
             return known
-        for i in (m, n):
-            if i not in texts:
-                texts[i] = _text(ordered[i].article)
-        result = texts[m] == texts[n]
+        result = work(m, n)
         if k is not None:
-            same[k] = result
+            made[k] = result
         return result
 
-    def score(m: int, n: int) -> float:
-        k = key(m, n)
-        if k is not None and (known := scores.get(k, memory.scores.get(k))) is not None:
-            scores[k] = known
-            return known
-        for i in (m, n):
-            if i not in sigs:
-                sigs[i] = _shingles(ordered[i].article)
-        a, b = sigs[m], sigs[n]
+    def text(i: int) -> str:
+        if i not in texts:
+            texts[i] = _text(ordered[i].article)
+        return texts[i]
+
+    def shingles(i: int) -> frozenset[bytes]:
+        if i not in sigs:
+            sigs[i] = _shingles(ordered[i].article)
+        return sigs[i]
+
+    def similarity(m: int, n: int) -> float:
+        a, b = shingles(m), shingles(n)
         # Similarity is at most the ratio of the sizes, and float division rounds monotonically.
         small, large = sorted((len(a), len(b)))
-        result = 0.0 if small / large < NEAR_IDENTICAL_THRESHOLD else textmatch.similarity(a, b)
-        if k is not None:
-            scores[k] = result
-        return result
+        return 0.0 if small / large < NEAR_IDENTICAL_THRESHOLD else textmatch.similarity(a, b)
+
+    def same_text(m: int, n: int) -> bool:
+        return remembered(same, memory.same, m, n, lambda m, n: text(m) == text(n))
+
+    def score(m: int, n: int) -> float:
+        return remembered(scores, memory.scores, m, n, similarity)
 
     story = list(range(len(ordered)))  # the first article of each one's story
     copies: dict[int, list[Loaded]] = {}
