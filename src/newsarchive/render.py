@@ -15,11 +15,11 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import html
 import itertools
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from html import escape as escape_text
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -685,7 +685,7 @@ def sitemaps(site: Site, paths: Sequence[str]) -> dict[str, bytes]:
         for p in chunk:
             date = dates.get(p)
             mod = f"<lastmod>{date.isoformat()}</lastmod>" if date else ""
-            lines.append(f"  <url><loc>{html.escape(urls.permalink(base, p), quote=False)}</loc>{mod}</url>")
+            lines.append(f"  <url><loc>{escape_text(urls.permalink(base, p), quote=False)}</loc>{mod}</url>")
         lines.append("</urlset>\n")
         return "\n".join(lines).encode("utf-8")
 
@@ -699,7 +699,7 @@ def sitemaps(site: Site, paths: Sequence[str]) -> dict[str, bytes]:
     for n, start in enumerate(range(0, len(pages), SITEMAP_LIMIT), start=1):
         name = urls.sitemap_part(n)
         files[name] = urlset(pages[start : start + SITEMAP_LIMIT])
-        index.append(f"  <sitemap><loc>{html.escape(base + name, quote=False)}</loc></sitemap>")
+        index.append(f"  <sitemap><loc>{escape_text(base + name, quote=False)}</loc></sitemap>")
     index.append("</sitemapindex>\n")
     files[urls.SITEMAP] = "\n".join(index).encode("utf-8")
     return files
