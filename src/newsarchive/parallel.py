@@ -74,9 +74,12 @@ def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunk
     # otherwise touch, and so copy, every page of memory the workers share with it.
     import multiprocessing.pool
 
+    # A caller that froze objects itself keeps them frozen: only a freeze this call made is undone.
+    frozen_already = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), dying_with_this_process()) as pool:
             yield from pool.imap(function, tasks, chunksize=chunksize)
     finally:
-        gc.unfreeze()
+        if not frozen_already:
+            gc.unfreeze()
