@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from newsarchive import load as load_module
-from newsarchive import urls
+from newsarchive import render, urls
 from newsarchive.build import build, clean
 from newsarchive.config import Config, load_config
+from newsarchive.enrich import Site
 from newsarchive.errors import ContentError
 from newsarchive.render import Renderer
 from newsarchive.serve import served_config
@@ -111,20 +112,37 @@ def test_editing_one_article_rewrites_one_small_cache_file(tmp_path: Path) -> No
     assert len(changed) == 1
 
 
-def test_incremental_builds_equal_clean_builds_through_random_changes(tmp_path: Path) -> None:
+def test_incremental_builds_equal_clean_builds_through_random_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Random edits, additions, deletions, renames and template changes: each cached build equals a clean one.
 
     Besides the body, edits change what other pages show of an article (its headline on its neighbours'
     pages and in related lists, its date and so its neighbours, the spelling that names its topic)."""
+    plans: list[bool] = []  # for each build of the site: whether it knew which pages an edit reaches
+    real_plan = render.Plan.__init__
+
+    def planning(self: render.Plan, site: Site, *args: object) -> None:
+        real_plan(self, site, *args)  # type: ignore[arg-type]
+        if site.config.output == tmp_path / "site":
+            plans.append(self.changed is not None)
+
+    monkeypatch.setattr(render.Plan, "__init__", planning)
     rng = random.Random(7)
     content = tmp_path / "content"
     _write(content, {f"a{n}.txt": _article(n) for n in range(15)})
+    for n in range(0, 15, 3):  # a slug of their own: a new headline leaves their path as it is
+        _write(content, {f"a{n}.txt": _article(n).replace("---\n", f"---\nslug: story-{n}\n", 1)})
     templates = tmp_path / "templates"
     config = _config(tmp_path)
     fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
     build(config)
     next_id = 100
     actions = ["edit", "retitle", "redate", "respell", "add", "delete", "rename", "template", "sidecar"] * 3
+    # Hands in the built site too: a page changed in place or replaced, a file removed, a stray file and a
+    # link put in. The next build makes the site a clean build would, whatever it starts from.
+    actions += ["edit-in-place", "replace-page", "remove-page", "stray", "link"] * 2
+    actions += ["retitle-in-place"] * 4
     rng.shuffle(actions)
     for step, action in enumerate(actions):
         names = sorted(p.name for p in content.iterdir())
@@ -156,12 +174,37 @@ def test_incremental_builds_equal_clean_builds_through_random_changes(tmp_path: 
                     "body.html": f'<div class="v{step}">{{% for b in blocks %}}<p>{{{{ b.text }}}}</p>{{% endfor %}}</div>\n'
                 },
             )
+        elif action == "retitle-in-place":  # seen on its neighbours' pages, lists and related lists
+            slugged = [n for n in articles if "slug: story-" in (content / n).read_text("utf-8")]
+            if slugged:
+                chosen = content / rng.choice(slugged)
+                text = chosen.read_text("utf-8")
+                chosen.write_text(text.replace("\nHeadline", f"\nRetitled {step}: headline", 1), "utf-8")
         elif action == "sidecar":
             _write(content, {chosen.name.removesuffix(".txt") + ".yaml": f"slug: moved-{step}\n"})
+        else:
+            page = rng.choice(sorted(config.output.rglob("*.html")))
+            if action == "edit-in-place":
+                with page.open("ab") as handle:
+                    handle.write(b"<!-- by hand -->")
+            elif action == "replace-page":
+                page.unlink()
+                page.write_text("by hand", "utf-8")
+            elif action == "remove-page":
+                page.unlink()
+            elif action == "stray":
+                (page.parent / "stray.html").write_text("by hand", "utf-8")
+            else:
+                (page.parent / "elsewhere.html").symlink_to(chosen)
+            # and an edit, so that the build is not up to date and starts from the site it replaced
+            _write(content, {chosen.name: text.replace("the ferry", f"the ferry {step}")})
         build(config)
         clean(fresh)
         build(fresh, use_cache=False)
         assert _tree(config.output) == _tree(fresh.output), f"step {step}: {action}"
+        assert not [p for p in config.output.rglob("*") if p.is_symlink()], f"step {step}: {action}"
+    assert list(tmp_path.glob(".site.spare-*")), "the builds started from the site the last one replaced"
+    assert set(plans) == {False, True}, "some builds keyed every page, some knew which pages an edit reaches"
 
 
 def test_after_an_edit_only_the_pages_that_show_the_article_are_made_again(
@@ -185,6 +228,40 @@ def test_after_an_edit_only_the_pages_that_show_the_article_are_made_again(
     article_pages = [p for p in made if "headline-number" in p]
     assert len(article_pages) < 20, f"the edited article, its neighbours and those it is related to: {article_pages}"
     assert report.kept > 2 * len(made), "most pages are kept from the last build"
+    fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(fresh, use_cache=False)
+    assert _tree(config.output) == _tree(fresh.output)
+
+
+def test_after_an_edit_the_build_keys_and_links_only_what_it_reaches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that moves no article: the pages that show nothing of it are not keyed again, and the build
+    starts from the site the last one replaced, so the files that stay are not linked into place again."""
+    _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n) for n in range(40)})
+    config = _config(tmp_path)
+    build(config)
+    _write(tmp_path / "content", {"a05.txt": _article(5, "and a boat")})
+    first = build(config)  # the first site with a spare site beside it
+    keys: list[object] = []
+    links: list[object] = []
+    real_key, real_link = render._key, os.link
+
+    def keying(*args: object) -> bytes:
+        keys.append(args)
+        return real_key(*args)  # type: ignore[arg-type]
+
+    def linking(*args: object, **kwargs: object) -> None:
+        links.append(args)
+        real_link(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "_key", keying)
+    monkeypatch.setattr(os, "link", linking)
+    _write(tmp_path / "content", {"a17.txt": _article(17, "and a new pier")})
+    report = build(config)
+    assert report.files == first.files
+    assert 0 < len(keys) < report.files // 4, "only the pages that show the edited article are keyed"
+    assert len(links) < report.files // 4, "the files that stay were not linked again"
     fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
     build(fresh, use_cache=False)
     assert _tree(config.output) == _tree(fresh.output)

@@ -258,7 +258,9 @@ def _everything(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(settled(root).rglob("*"))
-        if p.is_file() and p.relative_to(root).parts[0] not in ("site", ".site.cache", ".site.lock")
+        if p.is_file()
+        and p.relative_to(root).parts[0] not in ("site", ".site.cache", ".site.lock")
+        and not p.relative_to(root).parts[0].startswith(".site.spare-")  # the site a build replaced, kept
     }
 
 
@@ -273,9 +275,18 @@ def test_build_and_clean_never_delete_through_links_or_beside_the_output(cli, su
     assert _build(cli, root).code == 0, "a rebuild replaces the old site, links and all"
     assert not (site / "to-folder").exists()
     assert _everything(root) == before
+    # The replaced site, links and all, is the spare the next build starts from: its links go unfollowed.
+    (spare,) = root.glob(".site.spare-*")
+    assert (spare / "to-folder").is_symlink()
+    (root / "content" / "more.txt").write_text(GOOD.replace("A good", "Yet another"), encoding="utf-8")
+    before = _everything(root)
+    assert _build(cli, root).code == 0
+    assert not (site / "to-folder").exists() and not (site / "2021" / "to-file.txt").exists()
+    assert _everything(root) == before
     result = cli("clean", "--output", site)
     assert result.code == 0, result.err
     assert not site.exists()
+    assert not list(root.glob(".site.spare-*")), "clean removes the spare site too"
     assert _everything(root) == before
 
 

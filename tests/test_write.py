@@ -90,7 +90,8 @@ def _wait_for_no_survivors(group: int) -> list[str]:
 
 
 def _leftovers(root: Path) -> list[str]:
-    """Anything a build leaves beside the site and its cache other than the lock file.
+    """Anything a build leaves beside the site and its cache other than the lock file and one spare site (the
+    site the last build replaced, which the next one starts from).
 
     A replaced site is deleted by a process the build does not wait for: give it a minute to finish."""
     settled(root)
@@ -98,6 +99,9 @@ def _leftovers(root: Path) -> list[str]:
     names = [
         p.name for p in root.iterdir() if p.name.startswith(".site.") and p.name not in (".site.cache", ".site.lock")
     ]
+    spares = [n for n in names if n.startswith(".site.spare-")]
+    assert len(spares) <= 1, f"one spare site at most: {spares}"
+    names = [n for n in names if n not in spares]
     return names + [p.name for p in cache.glob(".*")] if cache.is_dir() else names
 
 

@@ -30,12 +30,13 @@ from .model import Notice
 from .parallel import default_jobs
 
 if TYPE_CHECKING:
+    from . import render, write
     from .load import Loaded
 
 T = TypeVar("T")
 STAMP = "build.json"
 SEARCH_STAMP = "search.json"
-MEMO = "pages.pickle"
+MEMO = "pages.pickle"  # what was written (write.Memo) and what its pages showed (render.Memory), together
 RELATED = "related.pickle"
 COPIES = "copies.pickle"
 COMPILED = "compiled-templates"  # a folder of the templates' compiled code
@@ -90,15 +91,19 @@ def build(
     check_output(config)
     from .write import exclusive
 
-    with exclusive(config.output, config.cache):
+    with exclusive(config.output, config.cache), contextlib.ExitStack() as cleanup:
         try:
-            return _build(config, keep_going, use_cache, progress)
+            return _build(config, keep_going, use_cache, progress, cleanup)
         finally:
             gc.unfreeze()  # what _build froze can be collected again (serve builds again and again in one process)
 
 
 def _build(
-    config: Config, keep_going: bool, use_cache: bool, progress: Callable[[str, int, int], None] | None
+    config: Config,
+    keep_going: bool,
+    use_cache: bool,
+    progress: Callable[[str, int, int], None] | None,
+    cleanup: contextlib.ExitStack,
 ) -> Report:
     started = time.perf_counter()
     sources, problems = discover(config.content, config.ignore)
@@ -109,8 +114,14 @@ def _build(
     if cache_folder and stamp and (previous := _up_to_date(cache_folder, config.output, stamp)):
         return replace(previous, seconds=time.perf_counter() - started)
 
-    from . import load
+    from . import load, write
     from .parse import Rules
+
+    # What the last build wrote, and the site it replaced, kept to start this one's from: surveyed from now on.
+    memo, shown = _read_memo(cache_folder / MEMO, salt) if cache_folder else (None, None)
+    spare = write.Spare(config.output, memo) if memo is not None and memo.spare else None
+    if spare is not None:
+        cleanup.callback(spare.close)
 
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     jobs = config.jobs or default_jobs()
@@ -126,7 +137,7 @@ def _build(
         _save_cache(cache)
         raise ContentError(problems)
 
-    from . import dedupe, render, write
+    from . import dedupe, render
     from .enrich import Memory, enrich
 
     published = [item for item in loaded if not item.article.draft]
@@ -151,16 +162,19 @@ def _build(
     warnings = tuple(w for item in loaded for w in item.article.warnings)
     site = replace(site, memory=Memory())
     del loaded, published, stories, copies_memory, cache, sources, signatures
+    plan = render.Plan(site, salt, shown)
     written = write.write_site(
         config.output,
         lambda put, keep: render.render_site(
-            site, put, keep, jobs, salt, progress, cache_folder / COMPILED if cache_folder else None
+            site, put, keep, jobs, salt, progress, cache_folder / COMPILED if cache_folder else None, plan
         ),
         indexer,
-        _read_pickle(cache_folder / MEMO, salt, dict) if cache_folder else None,
+        memo,
+        keep_spare=cache_folder is not None,
+        spare=spare,
     )
     if cache_folder:
-        _save_pickle(cache_folder / MEMO, salt, written.memo)
+        _save_pickle(cache_folder / MEMO, salt, (written.memo, plan.memory))
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -234,6 +248,15 @@ def _read_pickle(path: Path, salt: str, kind: type[T]) -> T | None:
     if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == salt and isinstance(saved[1], kind)):
         return None
     return saved[1]
+
+
+def _read_memo(path: Path, salt: str) -> tuple[write.Memo | None, render.Memory | None]:
+    from . import render, write
+
+    saved = _read_pickle(path, salt, tuple)
+    if saved and len(saved) == 2 and isinstance(saved[0], write.Memo) and isinstance(saved[1], render.Memory):
+        return saved[0], saved[1]
+    return None, None
 
 
 def _save_pickle(path: Path, salt: str, value: object) -> None:
@@ -337,14 +360,14 @@ def clean(config: Config) -> list[Path]:
     build writes there are removed, and the folder itself only when that leaves it empty.
     """
     check_output(config)
-    from .write import exclusive, lock_file, staging_folder
+    from .write import exclusive, lock_file, spare_folders, staging_folder
 
     removed: list[Path] = []
     traces = (config.cache, config.output, staging_folder(config.output), lock_file(config.output))
     if not any(p is not None and p.exists() for p in traces):
         return removed  # never built here: no lock file to make
     with exclusive(config.output, config.cache):  # waits for a running build, and clears what a killed one left
-        for path in (config.output, staging_folder(config.output)):
+        for path in (config.output, staging_folder(config.output), *spare_folders(config.output)):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
                 removed.append(path)

@@ -53,8 +53,9 @@ TEMPLATES = (
 )
 K = TypeVar("K")
 # One output file: its path, the key of everything it is made from (None for the few pages that are
-# always made), and how to make its bytes. A page whose key matches the last build's is not made again.
-Out = tuple[str, str | None, Callable[[], bytes]]
+# always made, UNCHANGED for a page the plan knows is as it was), and how to make its bytes. A page whose key
+# matches the last build's is not made again.
+Out = tuple[str, bytes | None, Callable[[], bytes]]
 
 
 def environment(site_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
@@ -209,8 +210,75 @@ def _dateline(entry: Entry) -> str | None:
     return text + (f" ({dateline.agency})" if dateline.agency else "")
 
 
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What the pages of a build showed, for the next build to tell which pages an edit reaches without keying
+    every page: the site's shape (see `Plan`), and by position each entry's file digest, related articles
+    and copies."""
+
+    shape: bytes = b""
+    digests: tuple[str, ...] = ()
+    related: tuple[tuple[int, ...], ...] = ()
+    copies: tuple[tuple[str, ...], ...] = ()
+
+
+# The key of a page known to be made from the same inputs as at the last build, without working it out.
+UNCHANGED = b""
+
+
+class Plan:
+    """What this build's pages can take from the last one's, decided once, before rendering.
+
+    The shape is a key of everything that decides which pages there are and which articles each list
+    shows: every entry's file, path, id, date and topics, in order, and the topics. When it is the last
+    build's, the pages that show nothing of an article whose file changed are as they were (`UNCHANGED`),
+    as are the pages made from the shape alone (archive, years, topics, search, sitemap)."""
+
+    def __init__(self, site: Site, salt: str, memory: Memory | None) -> None:
+        entries = site.entries
+        shape = [(e.rel, e.path, e.uid, e.article.date, e.topics) for e in entries]
+        self.shape = _key(salt, "shape", shape, [(t.slug, t.name, len(t.members)) for t in site.topics])
+        self.memory = Memory(
+            self.shape,
+            tuple(e.digest for e in entries),
+            tuple(e.related for e in entries),
+            tuple(e.copies for e in entries),
+        )
+        # Entries whose content may have changed, and the article pages to make again; None: key every page.
+        self.changed: set[int] | None = None
+        self.articles: set[int] | None = None
+        if memory is None or memory.shape != self.shape or len(memory.digests) != len(entries):
+            return
+        changed = {
+            i
+            for i, (new, old) in enumerate(zip(self.memory.digests, memory.digests, strict=True))
+            if not new or new != old
+        }
+        articles = {j for i in changed for j in (i - 1, i, i + 1) if 0 <= j < len(entries)}
+        for j, entry in enumerate(entries):
+            if (
+                entry.related != memory.related[j]
+                or entry.copies != memory.copies[j]
+                or not changed.isdisjoint(entry.related)
+            ):
+                articles.add(j)
+        self.changed, self.articles = changed, articles
+
+    def unchanged(self, indices: Iterable[int]) -> bool:
+        """Whether a page that shows these entries (and the shape) is as it was at the last build."""
+        return self.changed is not None and self.changed.isdisjoint(indices)
+
+
+def _key(salt: str, *parts: object) -> bytes:
+    """A page's key: its inputs, plus `salt` (newsarchive's code, the templates and the config).
+
+    Pickled, equal inputs give equal bytes (but for shared objects, which only cost a page made again)."""
+    data = pickle.dumps((salt, parts), protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 class Renderer:
-    def __init__(self, site: Site, salt: str = "", compiled: Path | None = None) -> None:
+    def __init__(self, site: Site, salt: str = "", compiled: Path | None = None, plan: Plan | None = None) -> None:
         self.site = site
         self.config = site.config
         self.env = environment(site.config.templates, compiled)
@@ -224,15 +292,12 @@ class Renderer:
         self._in_feeds = frozenset(range(min(n, len(site.entries)))).union(*(t.members[:n] for t in site.topics))
         self._summaries = [summary(e) for e in site.entries]
         self._salt = salt
+        self.plan = plan or Plan(site, salt, None)
         # What any page shows of an entry is decided by these and its source file's content.
         self._ids = [(e.rel, e.path, e.uid, e.digest) for e in site.entries]
 
-    def _key(self, *parts: object) -> str:
-        """A page's key: its inputs, plus `salt` (newsarchive's code, the templates and the config).
-
-        Pickled, equal inputs give equal bytes (but for shared objects, which only cost a page made again)."""
-        data = pickle.dumps((self._salt, parts), protocol=pickle.HIGHEST_PROTOCOL)
-        return hashlib.blake2b(data, digest_size=16).hexdigest()
+    def _key(self, *parts: object) -> bytes:
+        return _key(self._salt, *parts)
 
     # -- shared pieces -------------------------------------------------------------------------
 
@@ -315,12 +380,16 @@ class Renderer:
         context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
         context.update(extra)
         page = context.pop("page", None)
-        key = self._key(
-            "list",
-            page or (path, title),
-            tuple(self._ids[i] for i in indices),
-            sorted(context.items()),
-            later and later[0],
+        key = (
+            UNCHANGED
+            if self.plan.unchanged(indices)
+            else self._key(
+                "list",
+                page or (path, title),
+                tuple(self._ids[i] for i in indices),
+                sorted(context.items()),
+                later and later[0],
+            )
         )
 
         def make() -> bytes:
@@ -334,6 +403,9 @@ class Renderer:
 
     def article_page(self, index: int) -> Out:
         site, entry = self.site, self.site.entries[index]
+        make = functools.partial(self._article_bytes, index)
+        if self.plan.articles is not None and index not in self.plan.articles:
+            return entry.path, UNCHANGED, make
         newer, older = site.neighbours(index)
         key = self._key(
             "article",
@@ -344,7 +416,7 @@ class Renderer:
             self._ids[index - 1] if newer else None,
             self._ids[index + 1] if older else None,
         )
-        return entry.path, key, functools.partial(self._article_bytes, index)
+        return entry.path, key, make
 
     def _article_bytes(self, index: int) -> bytes:
         site, entry = self.site, self.site.entries[index]
@@ -435,10 +507,11 @@ class Renderer:
             months.setdefault((day.year, day.month), []).extend(members)
             years.setdefault(day.year, []).extend(members)
         undated = [i for i, e in enumerate(self.site.entries) if e.article.date is None]
-        yield urls.ARCHIVE, None, functools.partial(self._archive_home, years, months, len(undated))
+        shape = self.plan.shape
+        yield urls.ARCHIVE, shape, functools.partial(self._archive_home, years, months, len(undated))
         year_list = sorted(years)
         for k, year in enumerate(year_list):
-            yield urls.year_path(year), None, functools.partial(self._year_page, year, months, year_list, k)
+            yield urls.year_path(year), shape, functools.partial(self._year_page, year, months, year_list, k)
         month_list = sorted(months)
         for k, (year, month) in enumerate(month_list):
             yield self._month_page(year, month, months, days, month_list, k)
@@ -576,7 +649,11 @@ class Renderer:
         topics = self.site.topics
         path = urls.TOPICS
         links = [Link(urls.href(path, urls.topic_path(t.slug)), t.name, len(t.members)) for t in topics]
-        yield path, None, functools.partial(self._render, "topics.html", page=self.page(path, "Topics"), topics=links)
+        yield (
+            path,
+            self.plan.shape,
+            functools.partial(self._render, "topics.html", page=self.page(path, "Topics"), topics=links),
+        )
         size = self.config.per_page
         for topic in topics:
             pages = -(-len(topic.members) // size)
@@ -611,7 +688,7 @@ class Renderer:
 
     def _feed(self, info: FeedInfo, indices: Sequence[int]) -> Iterator[Out]:
         """A feed in its three formats, made together and only when one of them is wanted."""
-        key = self._key("feed", info, [self._ids[i] for i in indices])
+        key = UNCHANGED if self.plan.unchanged(indices) else self._key("feed", info, [self._ids[i] for i in indices])
         files = functools.cache(lambda: feed_files(info, self._items(indices)))
         for name in (urls.FEED, urls.ATOM, urls.JSON_FEED):
             path = info.folder + name
@@ -644,7 +721,7 @@ class Renderer:
         years = sorted({e.article.date.year for e in self.site.entries if e.article.date}, reverse=True)
         return (
             path,
-            None,
+            self.plan.shape,
             lambda: self._render(
                 "search.html",
                 page=self.page(path, "Search", search_page=True),
@@ -668,7 +745,14 @@ class Renderer:
             rss=base + urls.FEED,
             feeds=tuple(FeedLink(base + f.href, f.type, f.title) for f in page.feeds),
         )
-        return urls.NOT_FOUND, None, functools.partial(self._render, "404.html", page=page)
+        return urls.NOT_FOUND, self.plan.shape, functools.partial(self._render, "404.html", page=page)
+
+
+def sitemap_names(paths: Sequence[str]) -> list[str]:
+    """The files `sitemaps` makes for these paths."""
+    count = sum(1 for p in paths if p.endswith(".html")) - (urls.NOT_FOUND in paths)
+    parts = -(-count // SITEMAP_LIMIT) if count > SITEMAP_LIMIT else 0
+    return [urls.SITEMAP, *(urls.sitemap_part(n) for n in range(1, parts + 1))]
 
 
 def sitemaps(site: Site, paths: Sequence[str]) -> dict[str, bytes]:
@@ -742,8 +826,10 @@ def _task(task: tuple[str, int, int]) -> list[Placed]:
     renderer, put, keep = _WORK
     done = []
     for path, key, make in _pages(renderer, *task):
-        kept = keep(path, key) if key is not None else None
-        done.append(kept or put(path, make(), key))
+        kept = keep(path, key or None) if key is not None else None
+        # A page the plan knows is unchanged but whose file is not (edited by hand) is made again, with no key:
+        # made at every build until one keys its pages again.
+        done.append(kept or put(path, make(), key or None))
     return done
 
 
@@ -755,24 +841,30 @@ def render_site(
     salt: str = "",
     progress: Callable[[str, int, int], None] | None = None,
     compiled: Path | None = None,
+    plan: Plan | None = None,
 ) -> Iterator[Placed]:
     """Render every output file of the site with `jobs` processes, each putting its pages in place.
 
     `salt` stands for everything besides the site's entries that pages are made from (newsarchive's
     code, the templates, the config): pages are kept from the last build only under the same salt.
+    `plan` says which pages are known to be as they were (see `Plan`); with few to make, they are made here.
     `progress("render", done, total)` is called as each share of the pages is done. `compiled` is where
     compiled templates are kept between builds (see `environment`)."""
     global _WORK
     count = len(site.entries)
+    renderer = Renderer(site, salt, compiled, plan)
+    plan = renderer.plan
+    if count < ARTICLES_PER_TASK or (plan.articles is not None and len(plan.articles) < ARTICLES_PER_TASK):
+        jobs = 1
     # The list pages go first: each kind is one long task, best started while articles fill the gaps.
     tasks = [("topics", 0, 0), ("archive", 0, 0), ("home", 0, 0), ("other", 0, 0)]
     tasks += [("articles", i, min(i + ARTICLES_PER_TASK, count)) for i in range(0, count, ARTICLES_PER_TASK)]
     html: list[str] = []
-    _WORK = (Renderer(site, salt, compiled), put, keep)
+    _WORK = (renderer, put, keep)
     try:
         if progress:
             progress("render", 0, len(tasks))
-        for done, batch in enumerate(parallel.map_ordered(_task, tasks, jobs if count >= ARTICLES_PER_TASK else 1), 1):
+        for done, batch in enumerate(parallel.map_ordered(_task, tasks, jobs), 1):
             for placed in batch:
                 if placed.rel.endswith(".html"):
                     html.append(placed.rel)
@@ -781,8 +873,10 @@ def render_site(
                 progress("render", done, len(tasks))
     finally:
         _WORK = None
-    for path, data in sitemaps(site, html).items():
-        yield put(path, data, None)
+    # Which pages there are, and the articles' dates, follow from the shape: so does the sitemap.
+    made = functools.cache(lambda: sitemaps(site, html))
+    for path in sitemap_names(html):
+        yield keep(path, plan.shape) or put(path, made()[path], plan.shape)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.site_url}{urls.SITEMAP}\n"
     yield put(urls.ROBOTS, robots.encode(), None)
     for path, data in _static(site).items():

@@ -1,10 +1,17 @@
 """Write: the only module that writes the site to disk.
 
 Takes the output folder and a mapping of output path to bytes. Paths are
-checked before anything is written. The site is written into a fresh
+checked before anything is written. The site is written into a staging
 folder beside the output folder and swapped in only when complete, with an
 atomic exchange where the system has one, so a failed or killed build leaves
 the previous site as it was.
+
+The staging folder starts either empty, every file then linked or written
+into it, or, when the last build kept the site it replaced (`.SITE.spare-*`)
+and says what it changed (`Memo`), as that spare site brought up to date: then
+only the files that change are touched, and the site it replaces becomes the
+next build's spare. Files are never written through: a changed file is a new
+file, so a file the spare shares with the live site stays as it is.
 
 One build or clean at a time: `exclusive` holds a lock file beside the
 output folder (`.SITE.lock`) for the whole build, so a second build waits
@@ -22,13 +29,16 @@ import fcntl
 import functools
 import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from . import urls
 from .errors import UsageError, WriteError
@@ -55,6 +65,15 @@ def staging_folder(output: Path) -> Path:
 
 def _retired_folder(output: Path) -> Path:
     return output.parent / f".{output.name}.previous"
+
+
+def _spare_prefix(output: Path) -> str:
+    return f".{output.name}.spare-"
+
+
+def spare_folders(output: Path) -> list[Path]:
+    """The spare sites beside the output folder (one, normally: the site the last build replaced)."""
+    return [p for p in output.parent.glob(_spare_prefix(output) + "*") if p.is_dir() and not p.is_symlink()]
 
 
 def _discarded_prefix(output: Path) -> str:
@@ -156,15 +175,26 @@ class Placed:
     rel: str
     kept: bool
     digest: bytes
-    key: str | None = None
+    key: bytes | None = None
     stat: tuple[int, int, int] = (0, 0, 0)
 
 
 fast_pickle(Placed)  # render workers send every page's Placed back to the build
 
+# One file of a built site: the key it was made from (None for a file made at every build), its content
+# digest, and its (inode, size, modification time) once in place.
+Made = tuple[bytes | None, bytes, int, int, int]
 
-# The last build's keyed files: path -> (key, content digest in hex, inode, size, modification time).
-Memo = dict[str, tuple[str, str, int, int, int]]
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    """What a build's write leaves for the next one: every file of the site with how it was made (`files`),
+    the files that differ from the site before it, written anew or gone (`changed`), and the name's token of
+    the spare folder that holds that site before, if it was kept (`spare`)."""
+
+    files: dict[str, Made] = field(default_factory=dict)
+    changed: tuple[str, ...] = ()
+    spare: str | None = None
 
 
 @dataclass(slots=True)
@@ -175,28 +205,36 @@ class Written:
     kept: int = 0
     paths: list[str] = field(default_factory=list)
     pages_digest: str = ""
-    memo: Memo = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)
+    _files: dict[str, Made] = field(default_factory=dict)
+    _anew: list[str] = field(default_factory=list)
 
     def count(self, placed: Placed) -> None:
         self.paths.append(placed.rel)
-        self.kept += placed.kept
-        self.written += not placed.kept
-        if placed.key is not None:
-            self.memo[placed.rel] = (placed.key, placed.digest.hex(), *placed.stat)
+        self._files[placed.rel] = (placed.key, placed.digest, *placed.stat)
+        if placed.kept:
+            self.kept += 1
+        else:
+            self.written += 1
+            self._anew.append(placed.rel)
 
 
-Put = Callable[[str, bytes, str | None], Placed]
-Keep = Callable[[str, str], Placed | None]
+Put = Callable[[str, bytes, bytes | None], Placed]
+# Keep the current site's file, by path and key; a key of None: the page's inputs are known to be unchanged.
+Keep = Callable[[str, bytes | None], Placed | None]
 
 
 def _file_stat(path: str | Path) -> tuple[int, int, int]:
-    stat = os.stat(path)
+    """A file's (inode, size, modification time); a link is not followed, so it never matches a file's."""
+    stat = os.lstat(path)
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _same(old: Path, data: bytes) -> bool:
+    """Whether `old` is a plain file (not a link) holding `data`."""
     try:
-        return old.stat().st_size == len(data) and old.read_bytes() == data
+        stat = os.lstat(old)
+        return S_ISREG(stat.st_mode) and stat.st_size == len(data) and old.read_bytes() == data
     except OSError:
         return False
 
@@ -214,48 +252,65 @@ def _target(staging: Path, rel: str) -> str:
         try:
             os.mkdir(folder)  # most folders hold one page, and their parent is made already
         except FileExistsError:
-            pass  # made by another worker
+            pass  # made by another worker, or there in the spare site
         except FileNotFoundError:
             os.makedirs(folder, exist_ok=True)
         _MADE.add(folder)
     return target
 
 
-def place(staging: Path, output: Path, rel: str, data: bytes, key: str | None = None) -> Placed:
+def _link(source: str | Path, target: str) -> None:
+    """Make `target` the same file as `source`, whatever was at `target`."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
+    os.link(source, target)
+
+
+def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None = None) -> Placed:
     """Put one file into the staging folder, or link the current site's file there when its bytes are the same.
 
-    Safe to call from several worker processes at once: each writes its own files.
+    Safe to call from several worker processes at once: each writes its own files. A file already in the
+    staging folder (a spare site's) is replaced, never written through.
     """
-    target = Path(_target(staging, rel))
+    target = _target(staging, rel)
     old = output / rel
     digest = hashlib.blake2b(data, digest_size=20).digest()
     if _same(old, data):
         try:
-            os.link(old, target)
-            return Placed(rel, True, digest, key, _file_stat(target))
+            stat = _file_stat(old)
+            with contextlib.suppress(FileNotFoundError):
+                if _file_stat(target)[0] == stat[0]:
+                    return Placed(rel, True, digest, key, stat)
+            _link(old, target)
+            return Placed(rel, True, digest, key, stat)
         except OSError:
             pass
     try:
-        target.write_bytes(data)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        with open(target, "xb") as handle:
+            handle.write(data)
     except OSError as exc:  # a failed write() (a full disk) does not say which file it was writing
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise OSError(exc.errno, exc.strerror, target) from None
     return Placed(rel, False, digest, key, _file_stat(target))
 
 
-def reuse(staging: Path, output: Path, memo: Memo, rel: str, key: str) -> Placed | None:
-    """Link the current site's file into the staging folder if the last build made it from the same inputs
-    (`key`) and it is untouched since; None when it must be made again."""
-    old = memo.get(rel)
-    if old is None or old[0] != key:
+def reuse(staging: Path, output: Path, memo: Memo, prefilled: bool, rel: str, key: bytes | None) -> Placed | None:
+    """Keep the current site's file if the last build made it from the same inputs (`key`, or None when the
+    caller knows they are the same) and it is untouched since; None when it must be made again. In a fresh
+    staging folder the file is linked there; in a spare site brought up to date it is there already."""
+    old = memo.files.get(rel)
+    if old is None or old[0] is None or (key is not None and old[0] != key):
         return None
     source = f"{output}/{rel}"
     try:
         if _file_stat(source) != old[2:]:
             return None
-        os.link(source, _target(staging, rel))
+        if not prefilled:
+            os.link(source, _target(staging, rel))
     except OSError:
         return None
-    return Placed(rel, True, bytes.fromhex(old[1]), key, old[2:])
+    return Placed(rel, True, old[1], old[0], old[2:])
 
 
 def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> None:
@@ -267,15 +322,115 @@ def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> 
             done.count(place(staging, output, path.relative_to(staging).as_posix(), data))
 
 
+def _remove(staging: Path, rel: str) -> None:
+    """Remove a file from the staging folder, and the folders that leaves empty."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(f"{staging}/{rel}")
+    folder = rel.rpartition("/")[0]
+    while folder:
+        try:
+            os.rmdir(f"{staging}/{folder}")
+        except OSError:
+            return  # not empty (or gone): so are the folders above it
+        folder = folder.rpartition("/")[0]
+
+
+class Spare:
+    """The spare site a memo names, if it is there, surveyed by a `find` process that runs beside the build
+    (a walk of every folder of a big site takes a while) for what the memo does not account for: files put
+    into the site by hand, and symbolic links, which are removed before anything is written among them."""
+
+    def __init__(self, output: Path, memo: Memo) -> None:
+        self.memo = memo
+        folder = output.parent / f"{_spare_prefix(output)}{memo.spare}"
+        self.folder = folder if memo.spare and folder.is_dir() and not folder.is_symlink() else None
+        self._survey: subprocess.Popen[bytes] | None = None
+        # Into a file, not a pipe: the survey then runs to its end while the build does other work.
+        self._found = tempfile.TemporaryFile() if self.folder else None  # noqa: SIM115 (closed by close())
+        with contextlib.suppress(OSError):
+            if self.folder:
+                self._survey = subprocess.Popen(
+                    ["find", str(self.folder), "-mindepth", "1", "(", "-type", "d", "-o", "-printf", "%y %P\\0", ")"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=self._found,
+                    stderr=subprocess.DEVNULL,
+                )
+
+    def strays(self) -> list[str] | None:
+        """Paths in the spare folder, other than folders, that are not files the memo accounts for, or are
+        not plain files; None when the survey failed."""
+        found: list[tuple[str, str]] = []
+        if self._survey is not None and self._found is not None:
+            if self._survey.wait() != 0:
+                return None
+            self._found.seek(0)
+            for line in self._found.read().decode("utf-8", "surrogateescape").split("\0")[:-1]:
+                kind, _, rel = line.partition(" ")
+                found.append((kind, rel))
+        else:  # no `find` to run: walk the folders here
+            assert self.folder is not None
+            for top, folders, files in os.walk(self.folder):
+                where = Path(top).relative_to(self.folder)
+                found += [("l", (where / name).as_posix()) for name in folders if os.path.islink(f"{top}/{name}")]
+                found += [(_kind(f"{top}/{name}"), (where / name).as_posix()) for name in files]
+                folders[:] = [n for n in folders if not os.path.islink(f"{top}/{n}")]
+        known = self.memo.files.keys() | set(self.memo.changed)
+        return [rel for kind, rel in found if kind != "f" or rel not in known]
+
+    def close(self) -> None:
+        if self._survey is not None and self._survey.poll() is None:
+            self._survey.kill()
+            self._survey.wait()
+        if self._found is not None:
+            self._found.close()
+
+
+def _kind(path: str) -> str:
+    return "l" if os.path.islink(path) else "f" if os.path.isfile(path) else "?"
+
+
+def _take_spare(output: Path, staging: Path, spare: Spare) -> bool:
+    """Make the spare site the staging folder, brought up to the current site: its files are the site before
+    the current one (the memo's `spare`), so the files the last build changed are linked from the current
+    site, or removed. False, with the staging folder empty, when there is no spare this memo describes."""
+    memo, strays = spare.memo, spare.strays() if spare.folder else None
+    if spare.folder is None or strays is None:
+        return False
+    try:
+        spare.folder.rename(staging)
+        for rel in strays:
+            target = f"{staging}/{rel}"
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            else:
+                os.unlink(target)
+        for rel in memo.changed:
+            if not urls.is_safe(rel):
+                raise UsageError(f"refusing to write outside the output folder: {rel!r}")
+            if rel in memo.files:
+                with contextlib.suppress(FileNotFoundError):  # gone from the site: made again, as it is unkept
+                    _link(output / rel, _target(staging, rel))
+            else:
+                _remove(staging, rel)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    return True
+
+
 def write_site(
     output: Path,
     produce: Callable[[Put, Keep], Iterable[Placed]],
     finish: Callable[[Path, str], str | None] | None = None,
     memo: Memo | None = None,
+    keep_spare: bool = False,
+    spare: Spare | None = None,
 ) -> Written:
     """Let `produce` put the site's files into a staging folder, let `finish` add to it (the search index),
-    then swap it in. `produce` may keep a file of the current site that `memo` says was made from the same
-    inputs, instead of making it again; the new site's memo is returned with the rest.
+    then swap it in. `produce` may keep a file of the current site that `memo` (the last build's) says was
+    made from the same inputs, instead of making it again; the new site's memo is returned with the rest.
+    With `keep_spare`, the replaced site is kept beside the output folder, for the next build to start from;
+    `spare` is the one the last build kept (see `Spare`), which this one starts from when it can.
 
     Files are written as they are made, by whichever process makes them, so the whole site never sits in
     memory. A file whose bytes equal the current site's is linked rather than rewritten, so it keeps its
@@ -294,10 +449,12 @@ def write_site(
             staging.unlink()  # a link where the staging folder goes: remove the link, never what it points to
         elif staging.exists():
             shutil.rmtree(staging)
-        staging.mkdir()
+        prefilled = spare is not None and memo is spare.memo and output.is_dir() and _take_spare(output, staging, spare)
+        if not prefilled:
+            staging.mkdir()
         _MADE.clear()  # folders made for an earlier build (serve builds again and again in one process)
         put = functools.partial(place, staging, output)
-        keep = functools.partial(reuse, staging, output, memo or {})
+        keep = functools.partial(reuse, staging, output, memo or Memo(), prefilled)
         for placed in produce(put, keep):
             if placed.rel in seen:
                 raise UsageError(f"two pages would be written to {placed.rel}; nothing was published")
@@ -305,15 +462,27 @@ def write_site(
             done.count(placed)
             if placed.rel.endswith(".html"):
                 pages.append((placed.rel, placed.digest))
+        gone: list[str] = []
+        if prefilled and memo is not None:
+            gone = [rel for rel in memo.files if rel not in seen]
+            for rel in gone:
+                _remove(staging, rel)
+            shutil.rmtree(staging / urls.SEARCH_BUNDLE, ignore_errors=True)  # indexed again or linked whole
         summary = hashlib.blake2b(digest_size=20)
         for rel, digest in sorted(pages):
             summary.update(rel.encode() + b"\x00" + digest)
         done.pages_digest = summary.hexdigest()
         if finish is not None and (added := finish(staging, done.pages_digest)):
             _keep_unchanged(staging, output, added, done)
-        _swap(staging, output)
+        if not prefilled and memo is not None:
+            gone = [rel for rel in memo.files if rel not in done._files]
+        changed = (*done._anew, *(rel for rel in gone if rel not in done._files))
+        token = _swap(staging, output, keep_spare)
+        done.memo = Memo(done._files, changed, token)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if spare is not None:
+            spare.close()
         if not isinstance(exc, OSError):
             raise
         where = exc.filename or output
@@ -344,18 +513,27 @@ def replace_file(path: Path, data: bytes) -> None:
         raise WriteError(f"{where}: cannot save the build cache ({exc.strerror})") from None
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, keep_spare: bool) -> str | None:
+    """Swap the staging folder in. The replaced site is kept as the spare (and its token returned) or
+    discarded; so is an older spare, which no memo will describe again."""
+    for old_spare in spare_folders(output):
+        _discard(old_spare, output)
     if not output.exists():
         staging.rename(output)
-        return
+        return None
     if _exchange(staging, output):
-        _discard(staging, output)
-        return
-    retired = _retired_folder(output)
-    shutil.rmtree(retired, ignore_errors=True)
-    output.rename(retired)
-    staging.rename(output)
-    _discard(retired, output)
+        replaced = staging
+    else:
+        replaced = _retired_folder(output)
+        shutil.rmtree(replaced, ignore_errors=True)
+        output.rename(replaced)
+        staging.rename(output)
+    if not keep_spare:
+        _discard(replaced, output)
+        return None
+    token = secrets.token_hex(8)
+    replaced.rename(output.parent / f"{_spare_prefix(output)}{token}")
+    return token
 
 
 def _discard(old_site: Path, output: Path) -> None:
