@@ -32,7 +32,7 @@ from .enrich import Entry, Site
 from .feeds import FeedInfo, Item, feed_files
 from .model import fast_pickle
 from .theme import default_theme
-from .write import Keep, Placed, Put
+from .write import AS_BEFORE, Keep, Kept, Placed, Put
 
 MONTHS = "January February March April May June July August September October November December".split()
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -818,18 +818,25 @@ def _pages(renderer: Renderer, kind: str, start: int, stop: int) -> Iterable[Out
     return itertools.chain((renderer.search_page(), renderer.not_found()), renderer.feeds())
 
 
-def _task(task: tuple[str, int, int]) -> list[Placed]:
+def _task(task: tuple[str, int, int]) -> list[Placed | Kept]:
     """Render one share of the site (a range of article pages, or one kind of list page) and put it in place.
 
-    A page whose key is the one the current site's file was made with is kept, not made again."""
+    A page whose key is the one the current site's file was made with is kept, not made again; so is a page
+    the plan knows is unchanged, and those are told in one `Kept`."""
     assert _WORK is not None
     renderer, put, keep = _WORK
-    done = []
+    done: list[Placed | Kept] = []
+    same: list[str] = []
     for path, key, make in _pages(renderer, *task):
         kept = keep(path, key or None) if key is not None else None
+        if kept is AS_BEFORE:
+            same.append(path)
+            continue
         # A page the plan knows is unchanged but whose file is not (edited by hand) is made again, with no key:
         # made at every build until one keys its pages again.
         done.append(kept or put(path, make(), key or None))
+    if same:
+        done.append(Kept(same))
     return done
 
 
@@ -842,7 +849,7 @@ def render_site(
     progress: Callable[[str, int, int], None] | None = None,
     compiled: Path | None = None,
     plan: Plan | None = None,
-) -> Iterator[Placed]:
+) -> Iterator[Placed | Kept]:
     """Render every output file of the site with `jobs` processes, each putting its pages in place.
 
     `salt` stands for everything besides the site's entries that pages are made from (newsarchive's
@@ -866,7 +873,9 @@ def render_site(
             progress("render", 0, len(tasks))
         for done, batch in enumerate(parallel.map_ordered(_task, tasks, jobs), 1):
             for placed in batch:
-                if placed.rel.endswith(".html"):
+                if isinstance(placed, Kept):
+                    html += [rel for rel in placed.rels if rel.endswith(".html")]
+                elif placed.rel.endswith(".html"):
                     html.append(placed.rel)
                 yield placed
             if progress:

@@ -181,6 +181,18 @@ class Placed:
 
 fast_pickle(Placed)  # render workers send every page's Placed back to the build
 
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """Files of the current site kept as the last build made them, in bulk: what `keep` said of each of them,
+    when asked with no key, was `AS_BEFORE`."""
+
+    rels: list[str]
+
+
+# What `keep` says of a file kept as the memo has it, when asked with no key (see `Kept`).
+AS_BEFORE = Placed("", True, b"")
+
 # One file of a built site: the key it was made from (None for a file made at every build), its content
 # digest, and its (inode, size, modification time) once in place.
 Made = tuple[bytes | None, bytes, int, int, int]
@@ -217,6 +229,11 @@ class Written:
         else:
             self.written += 1
             self._anew.append(placed.rel)
+
+    def carry(self, kept: Kept, memo: Memo) -> None:
+        self.paths += kept.rels
+        self._files.update(zip(kept.rels, map(memo.files.__getitem__, kept.rels), strict=True))
+        self.kept += len(kept.rels)
 
 
 Put = Callable[[str, bytes, bytes | None], Placed]
@@ -298,7 +315,8 @@ def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None 
 def reuse(staging: Path, output: Path, memo: Memo, prefilled: bool, rel: str, key: bytes | None) -> Placed | None:
     """Keep the current site's file if the last build made it from the same inputs (`key`, or None when the
     caller knows they are the same) and it is untouched since; None when it must be made again. In a fresh
-    staging folder the file is linked there; in a spare site brought up to date it is there already."""
+    staging folder the file is linked there; in a spare site brought up to date it is there already. Asked
+    with no key, it says `AS_BEFORE` rather than what it kept, for the caller to gather such files (`Kept`)."""
     old = memo.files.get(rel)
     if old is None or old[0] is None or (key is not None and old[0] != key):
         return None
@@ -310,7 +328,7 @@ def reuse(staging: Path, output: Path, memo: Memo, prefilled: bool, rel: str, ke
             os.link(source, _target(staging, rel))
     except OSError:
         return None
-    return Placed(rel, True, old[1], old[0], old[2:])
+    return AS_BEFORE if key is None else Placed(rel, True, old[1], old[0], old[2:])
 
 
 def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> None:
@@ -420,7 +438,7 @@ def _take_spare(output: Path, staging: Path, spare: Spare) -> bool:
 
 def write_site(
     output: Path,
-    produce: Callable[[Put, Keep], Iterable[Placed]],
+    produce: Callable[[Put, Keep], Iterable[Placed | Kept]],
     finish: Callable[[Path, str], str | None] | None = None,
     memo: Memo | None = None,
     keep_spare: bool = False,
@@ -441,7 +459,6 @@ def write_site(
         raise UsageError(f"{output}: output path exists and is not a folder")
     staging = staging_folder(output)
     done = Written()
-    pages: list[tuple[str, bytes]] = []
     seen: set[str] = set()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -456,24 +473,29 @@ def write_site(
         put = functools.partial(place, staging, output)
         keep = functools.partial(reuse, staging, output, memo or Memo(), prefilled)
         for placed in produce(put, keep):
+            if isinstance(placed, Kept):
+                if not seen.isdisjoint(placed.rels) or len(set(placed.rels)) < len(placed.rels):
+                    raise UsageError("two pages would be written to one path; nothing was published")
+                seen.update(placed.rels)
+                done.carry(placed, memo or Memo())
+                continue
             if placed.rel in seen:
                 raise UsageError(f"two pages would be written to {placed.rel}; nothing was published")
             seen.add(placed.rel)
             done.count(placed)
-            if placed.rel.endswith(".html"):
-                pages.append((placed.rel, placed.digest))
         gone: list[str] = []
         if prefilled and memo is not None:
             gone = [rel for rel in memo.files if rel not in seen]
             for rel in gone:
                 _remove(staging, rel)
             shutil.rmtree(staging / urls.SEARCH_BUNDLE, ignore_errors=True)  # indexed again or linked whole
-        summary = hashlib.blake2b(digest_size=20)
-        for rel, digest in sorted(pages):
-            summary.update(rel.encode() + b"\x00" + digest)
-        done.pages_digest = summary.hexdigest()
-        if finish is not None and (added := finish(staging, done.pages_digest)):
-            _keep_unchanged(staging, output, added, done)
+        if finish is not None:
+            summary = hashlib.blake2b(digest_size=20)
+            for rel in sorted(r for r in done._files if r.endswith(".html")):
+                summary.update(rel.encode() + b"\x00" + done._files[rel][1])
+            done.pages_digest = summary.hexdigest()
+            if added := finish(staging, done.pages_digest):
+                _keep_unchanged(staging, output, added, done)
         if not prefilled and memo is not None:
             gone = [rel for rel in memo.files if rel not in done._files]
         changed = (*done._anew, *(rel for rel in gone if rel not in done._files))
