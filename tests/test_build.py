@@ -267,6 +267,24 @@ def test_after_an_edit_the_build_keys_and_links_only_what_it_reaches(
     assert _tree(config.output) == _tree(fresh.output)
 
 
+def test_a_list_page_changed_by_hand_is_made_again_when_no_edit_reaches_it(tmp_path: Path) -> None:
+    """A page the build knows is unchanged, but whose file is not, is found again among its kind and made."""
+    _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n) for n in range(40)})
+    config = _config(tmp_path, per_page=5)
+    build(config)
+    site = config.output
+    by_hand = [site / "page/2/index.html", site / "topics/topic1/page/2/index.html", site / "undated/index.html"]
+    by_hand += [next(site.glob("2020/0[1-9]/index.html")), next(site.glob("2020/0[1-9]/[0-9][0-9]/index.html"))]
+    for page in by_hand:
+        with page.open("ab") as handle:
+            handle.write(b"<!-- by hand -->")
+    _write(tmp_path / "content", {"a17.txt": _article(17, "and a new pier")})
+    build(config)
+    fresh = _config(tmp_path, per_page=5, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(fresh, use_cache=False)
+    assert _tree(config.output) == _tree(fresh.output)
+
+
 def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, parse_calls: list[str]) -> None:
     _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(4)})
     config = _config(tmp_path)

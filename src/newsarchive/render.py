@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -268,6 +269,12 @@ class Plan:
         """Whether a page that shows these entries (and the shape) is as it was at the last build."""
         return self.changed is not None and self.changed.isdisjoint(indices)
 
+    def keyed(self) -> Plan:
+        """This plan, but knowing of no page that it is unchanged: every page is keyed."""
+        every = copy.copy(self)
+        every.changed = every.articles = None
+        return every
+
 
 def _key(salt: str, *parts: object) -> bytes:
     """A page's key: its inputs, plus `salt` (newsarchive's code, the templates and the config).
@@ -360,6 +367,20 @@ class Renderer:
                 )
             )
         return out
+
+    def _as_before(self, path: str, indices: Iterable[int], pages: Callable[[], Iterable[Out]]) -> Out | None:
+        """The list page at `path`, if the plan knows it is unchanged, with nothing of it worked out: should
+        its file have been changed by hand, it is found again among `pages`, keyed in full, and made."""
+        if not self.plan.unchanged(indices):
+            return None
+        return path, UNCHANGED, functools.partial(self._remade, pages, path)
+
+    def _remade(self, pages: Callable[[], Iterable[Out]], path: str) -> bytes:
+        plan, self.plan = self.plan, self.plan.keyed()
+        try:
+            return next(make for at, _, make in pages() if at == path)()
+        finally:
+            self.plan = plan
 
     def _render(self, template: str, **context: object) -> bytes:
         return self.env.get_template(template).render(**context).encode("utf-8")
@@ -481,6 +502,9 @@ class Renderer:
         for number in range(1, count + 1):
             path = urls.home_page_path(number)
             members = list(reversed(chron[(number - 1) * size : number * size]))
+            if as_before := self._as_before(path, members, self.home_pages):
+                yield as_before
+                continue
             newer_path = urls.INDEX if number == count else urls.home_page_path(number + 1)
             pager = Pager(
                 Link(urls.href(path, newer_path), "Newer articles"),
@@ -514,10 +538,14 @@ class Renderer:
             yield urls.year_path(year), shape, functools.partial(self._year_page, year, months, year_list, k)
         month_list = sorted(months)
         for k, (year, month) in enumerate(month_list):
-            yield self._month_page(year, month, months, days, month_list, k)
+            as_before = self._as_before(urls.month_path(year, month), months[(year, month)], self.archive_pages)
+            yield as_before or self._month_page(year, month, months, days, month_list, k)
         day_list = sorted(days)
         for k, day in enumerate(day_list):
             path = urls.day_path(day)
+            if as_before := self._as_before(path, days[day], self.archive_pages):
+                yield as_before
+                continue
             title = f"Articles of {date_text(day)}"
             around = (day_list[k - 1] if k else None, day_list[k + 1] if k + 1 < len(day_list) else None)
             yield self._list_page(
@@ -659,6 +687,10 @@ class Renderer:
             pages = -(-len(topic.members) // size)
             for number in range(1, pages + 1):
                 path = urls.topic_path(topic.slug, number)
+                members = topic.members[(number - 1) * size : number * size]
+                if as_before := self._as_before(path, members, self.topic_pages):
+                    yield as_before
+                    continue
                 feeds = _feed_links(urls.root(path) + urls.topic_feed(topic.slug, ""), topic.name)
                 title = topic.name if number == 1 else f"{topic.name}, page {number} of {pages}"
                 pager = Pager(
@@ -674,7 +706,7 @@ class Renderer:
                     path,
                     title,
                     f"Topic: {title}",
-                    topic.members[(number - 1) * size : number * size],
+                    members,
                     page=self.page(path, title, feeds=feeds),
                     pager=pager if pages > 1 else None,
                     up=Link(urls.href(path, urls.TOPICS), "All topics"),
