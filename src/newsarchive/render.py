@@ -297,14 +297,23 @@ class Renderer:
         self._bodies: dict[int, Markup] = {}
         n = self.config.feed_size
         self._in_feeds = frozenset(range(min(n, len(site.entries)))).union(*(t.members[:n] for t in site.topics))
-        self._summaries = [summary(e) for e in site.entries]
+        self._summaries: list[str | None] = [None] * len(site.entries)  # made when first shown
         self._salt = salt
         self.plan = plan or Plan(site, salt, None)
-        # What any page shows of an entry is decided by these and its source file's content.
-        self._ids = [(e.rel, e.path, e.uid, e.digest) for e in site.entries]
 
     def _key(self, *parts: object) -> bytes:
         return _key(self._salt, *parts)
+
+    def _id(self, index: int) -> tuple[str, str, str, str]:
+        """What any page shows of an entry is decided by these and its source file's content."""
+        entry = self.site.entries[index]
+        return entry.rel, entry.path, entry.uid, entry.digest
+
+    def _summary(self, index: int) -> str:
+        made = self._summaries[index]
+        if made is None:
+            made = self._summaries[index] = summary(self.site.entries[index])
+        return made
 
     # -- shared pieces -------------------------------------------------------------------------
 
@@ -363,7 +372,7 @@ class Renderer:
                     href=up + self.site.entries[i].path,
                     date_iso=article.date.isoformat() if article.date else None,
                     date_text=date_text(article.date),
-                    summary=self._summaries[i],
+                    summary=self._summary(i),
                 )
             )
         return out
@@ -407,7 +416,7 @@ class Renderer:
             else self._key(
                 "list",
                 page or (path, title),
-                tuple(self._ids[i] for i in indices),
+                tuple(self._id(i) for i in indices),
                 sorted(context.items()),
                 later and later[0],
             )
@@ -430,12 +439,12 @@ class Renderer:
         newer, older = site.neighbours(index)
         key = self._key(
             "article",
-            self._ids[index],
+            self._id(index),
             entry.copies,
             [(s, site.topic_by_slug[s].name) for s in entry.topics],
-            [self._ids[j] for j in entry.related],
-            self._ids[index - 1] if newer else None,
-            self._ids[index + 1] if older else None,
+            [self._id(j) for j in entry.related],
+            self._id(index - 1) if newer else None,
+            self._id(index + 1) if older else None,
         )
         return entry.path, key, make
 
@@ -471,9 +480,9 @@ class Renderer:
         page = self.page(
             path,
             article.headline,
-            description=self._summaries[index],
+            description=self._summary(index),
             og_type="article",
-            json_ld=Markup(cite.json_ld(article, entry.url, self.config.title, self._summaries[index])),
+            json_ld=Markup(cite.json_ld(article, entry.url, self.config.title, self._summary(index))),
         )
         data = self._render("article.html", page=page, article=view)
         # Each body is read once here: kept unpacked, every body a worker renders would stay in its memory.
@@ -716,11 +725,11 @@ class Renderer:
     # -- feeds, search, machines ----------------------------------------------------------------
 
     def _items(self, indices: Sequence[int]) -> list[Item]:
-        return [Item(self.site.entries[i], self._summaries[i], self.body(i)) for i in indices]
+        return [Item(self.site.entries[i], self._summary(i), self.body(i)) for i in indices]
 
     def _feed(self, info: FeedInfo, indices: Sequence[int]) -> Iterator[Out]:
         """A feed in its three formats, made together and only when one of them is wanted."""
-        key = UNCHANGED if self.plan.unchanged(indices) else self._key("feed", info, [self._ids[i] for i in indices])
+        key = UNCHANGED if self.plan.unchanged(indices) else self._key("feed", info, [self._id(i) for i in indices])
         files = functools.cache(lambda: feed_files(info, self._items(indices)))
         for name in (urls.FEED, urls.ATOM, urls.JSON_FEED):
             path = info.folder + name
