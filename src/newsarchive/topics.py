@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from . import textmatch
+from .cache import Shelf
 from .model import Article
 from .textmatch import STOPWORDS
 
@@ -98,7 +99,9 @@ class Memory:
     rest is by the article's place in the site. Names and words are kept as they were found, so that the
     counts of those in the articles that are gone can be taken away; topics, keyword vectors, the holders of
     each keyword, each topic's members and the related lists as they were worked out. Lists of numbers are
-    packed into arrays' bytes, so that the memory, read on every build, loads quickly.
+    packed into arrays' bytes, so that the memory, read on every build, loads quickly. Each article's words
+    are needed only once it is gone, and are as the article's own while it is here: they are kept by id on a
+    shelf (cache.Shelf), which reads and writes only the files of the articles that changed.
     """
 
     ids: tuple[str, ...] = ()
@@ -107,7 +110,6 @@ class Memory:
     name_counts: tuple[bytes, ...] = ()
     name_df: dict[str, int] = field(default_factory=dict)  # how many untagged articles name each
     topics: tuple[tuple[str, ...], ...] = ()
-    words: tuple[str, ...] = ()  # each article's words (Article.terms), joined by spaces
     df: dict[str, int] = field(default_factory=dict)  # how many articles hold each word
     # Each keyword vector: its words, strongest first, joined by spaces; their weights in KEYWORDS slots of
     # `weights`; and in two slots of `bounds`, the weakest keyword's score (0 with fewer than KEYWORDS) and the
@@ -119,13 +121,14 @@ class Memory:
     groups: dict[str, bytes] = field(default_factory=dict)  # casefolded topic: the places holding it ("I")
     related: tuple[tuple[int, ...], ...] = ()
     kept: int = field(default=0, compare=False)  # how many of `related` were kept from the memory before
+    words: Shelf = field(default_factory=Shelf, compare=False)  # each article's words (Article.terms[0]), by id
 
     def whole(self) -> bool:
         """Whether every part is there for every article (a memory that is not is not used)."""
         n = len(self.ids)
         return (
             len(self.names) == len(self.name_counts) == len(self.topics) == n
-            and len(self.words) == len(self.keywords) == len(self.related) == n
+            and len(self.keywords) == len(self.related) == n
             and len(self.weights) == n * KEYWORDS * 8
             and len(self.bounds) == n * 16
         )
@@ -195,6 +198,8 @@ class _Changes:
     index: dict[str, int]  # the memory's place of each id
     fresh: list[int]  # places of articles the memory does not know
     gone: list[int]  # the memory's places of articles no longer here
+    gone_words: list[str]  # their words
+    words: Shelf  # where the words of the articles are kept
     same_total: bool
     same_places: bool  # every article known to the memory is where it was, and no other has moved in
 
@@ -204,17 +209,21 @@ def _changes(ids: Sequence[str], memory: Memory | None) -> _Changes | None:
     present = set(ids)
     if len(present) != len(ids) or "" in present:
         return None
+    words = memory.words if memory is not None else Shelf()
     old = memory if memory is not None and memory.whole() else Memory()
-    index = {key: at for at, key in enumerate(old.ids)}
-    if len(index) != len(old.ids):
-        old, index = Memory(), {}
-    fresh = [i for i, key in enumerate(ids) if key not in index]
+    index = dict(zip(old.ids, range(len(old.ids)), strict=True))
     gone = [at for at, key in enumerate(old.ids) if key not in present]
+    gone_words = [words.get(old.ids[at]) for at in gone]
+    if len(index) != len(old.ids) or None in gone_words:
+        old, index, gone, gone_words = Memory(), {}, [], []
+    if not old.ids:  # starting afresh: every article's words are put again, and nothing else is kept
+        words.clear()
+    fresh = [i for i, key in enumerate(ids) if key not in index]
     same_total = len(ids) == len(old.ids) > 0
     same_places = same_total and all(
         new == was or (new not in index and was not in present) for new, was in zip(ids, old.ids, strict=True)
     )
-    return _Changes(old, index, fresh, gone, same_total, same_places)
+    return _Changes(old, index, fresh, gone, [w for w in gone_words if w is not None], words, same_total, same_places)
 
 
 def _choose(names: Mapping[str, int], df: Mapping[str, int], total: int, ceiling: int) -> tuple[str, ...]:
@@ -312,14 +321,15 @@ def _keywords(
         if words := terms[i][0]:
             added.update(words.split(" "))
     removed: Counter[str] = Counter()
-    for at in changes.gone:
-        if words := old.words[at]:
+    for words in changes.gone_words:
+        if words:
             removed.update(words.split(" "))
     df, moved = _recount(old.df, added, removed)
     # A vector depends only on the article's terms and on how many articles hold each of them (and on how
     # many articles there are). A word whose count changed reaches the vectors holding it as a keyword, and
     # those where its new score could beat the weakest keyword (the bound: the article's heaviest weight).
     again: set[int] = set()  # the memory's places
+    places = [changes.index.get(key) for key in ids] if changes.same_total else []
     if changes.same_total and moved:
         bounds = _floats(old.bounds)
         weakest, heaviest = bounds[0::2], bounds[1::2]
@@ -330,13 +340,14 @@ def _keywords(
         reach = max(heaviest, default=0.0)
         floor = min(weakest, default=0.0)
         # Only known articles need looking for (the new are worked out anyway): none holds a word all of whose
-        # count is new articles'.
+        # count is new articles'. A known article's words are those it had.
         wanted = [w for w, score in scores.items() if reach * score >= floor and moved[w][1] > added[w]]
-        for word, holding in _holding(old.words, wanted, " ").items():
-            again.update(at for at in holding if heaviest[at] * scores[word] >= weakest[at])
+        for word, holding in _holding([words for words, _ in terms], wanted, " ").items():
+            again.update(
+                at for i in holding if (at := places[i]) is not None and heaviest[at] * scores[word] >= weakest[at]
+            )
     if changes.same_total:
         keywords, weights, bounds = list(old.keywords), _floats(old.weights), _floats(old.bounds)
-        places = [changes.index.get(key) for key in ids]
         todo = [i for i, was in enumerate(places) if was is None or was in again]
         if not changes.same_places:  # the known vectors, in their new places
             for i, was in enumerate(places):
@@ -516,6 +527,8 @@ def find(
         return topics, related, Memory()
     topics, names, name_counts, name_df = _derive(articles, ids, changes)
     terms = [_terms(article) for article in articles]
+    for i in changes.fresh:
+        changes.words.put(ids[i], terms[i][0])
     vectors, df, redone = _keywords(terms, changes, ids)
     if changes.same_places:
         related, holders, groups, kept = _related_again(vectors, topics, redone, changes.old)
@@ -530,7 +543,6 @@ def find(
             name_counts=tuple(name_counts),
             name_df=name_df,
             topics=tuple(topics),
-            words=tuple(words for words, _ in terms),
             df=df,
             keywords=tuple(vectors.keywords),
             weights=vectors.weights.tobytes(),
@@ -539,5 +551,6 @@ def find(
             groups=groups,
             related=tuple(related),
             kept=kept,
+            words=changes.words,
         ),
     )
