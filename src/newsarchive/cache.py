@@ -192,9 +192,10 @@ class Shelf:
         self.changed = set(self.shards)
 
     def dump(self, alive: Container[str]) -> Iterator[tuple[str, bytes]]:
-        """The new content of each file that changed, with its name, keeping the texts of `alive` ids only."""
+        """The new content of each file that changed, with its name, keeping the texts of `alive` ids only. A file
+        left with none is not written: what an old one holds is never wrong, and a small archive makes few files."""
         if self.folder is None:
             return
         for shard in sorted(self.changed):
-            texts = {name: text for name, text in self.shards[shard].items() if name in alive}
-            yield self.name(shard), pickle.dumps((self.key, texts), protocol=pickle.HIGHEST_PROTOCOL)
+            if texts := {name: text for name, text in self.shards[shard].items() if name in alive}:
+                yield self.name(shard), pickle.dumps((self.key, texts), protocol=pickle.HIGHEST_PROTOCOL)
