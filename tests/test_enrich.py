@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import random
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +13,8 @@ from benchmarks.corpus import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsarchive.cache import Shelf
+from newsarchive.cache import _shard as _shard
 from newsarchive.config import Config
 from newsarchive.dedupe import Filed, across
 from newsarchive.enrich import Memory, Site, enrich
@@ -117,7 +120,8 @@ _WORDS = (
     "airport runway terminal parking bus tram cycle lane road toll"
 ).split()
 _NAMES = ["Sergey Lavrov", "Islamic State", "Quarry Hill", "Aldous Brinkworth", "Greta Yeoman", "Harbour Board"]
-_HEADLINES = ["Council meets again", "Pier reopens", "Storm hits the quay", "Budget vote"]
+# "Pier reopens 2" has the path the second "Pier reopens" of a day settles on, which settles it in turn.
+_HEADLINES = ["Council meets again", "Pier reopens", "Pier reopens 2", "Storm hits the quay", "Budget vote"]
 _TAGS = ["Rail", "rail", "Housing", "Flood"]
 _SENTENCE = st.builds(
     lambda words, name: " ".join(words).capitalize() + (f" near {name} again." if name else " today."),
@@ -214,7 +218,7 @@ def test_enrich_from_any_earlier_memory_equals_enrich_afresh(start: list[_Story]
 
 def test_a_memory_with_a_part_missing_is_not_used() -> None:
     files = {
-        f"f{n}.txt": _Story(_HEADLINES[n % 4], n % 3 or None, (), (f"Ferry {_WORDS[n]} near Quarry Hill.",))
+        f"f{n}.txt": _Story(_HEADLINES[n % 5], n % 3 or None, (), (f"Ferry {_WORDS[n]} near Quarry Hill.",))
         for n in range(8)
     }
     stories = _stories(files)
@@ -227,3 +231,66 @@ def test_a_memory_with_a_part_missing_is_not_used() -> None:
     rebuilt = enrich(stories, Config(), broken)
     assert rebuilt.memory.found.kept == 0, "a memory with a part missing is not used"
     assert rebuilt.entries == site.entries
+
+
+def test_a_slug_settled_on_another_articles_own_path_moves_that_one_on_in_any_order() -> None:
+    items = [
+        _loaded("a.txt", "Pier reopens", "The pier reopens after the storm."),
+        _loaded("b.txt", "Pier reopens", "The pier reopens to walkers."),
+        _loaded("c.txt", "Pier reopens 2", "A second pier reopens."),
+    ]
+    for seed in range(4):
+        random.Random(seed).shuffle(items)
+        by_rel = {e.rel: e.path for e in enrich(across(items), Config()).entries}
+        assert by_rel == {
+            "a.txt": "2024/03/01/pier-reopens/index.html",
+            "b.txt": "2024/03/01/pier-reopens-2/index.html",
+            "c.txt": "2024/03/01/pier-reopens-2-2/index.html",
+        }
+
+
+def test_the_words_of_articles_are_read_from_their_shelf_and_a_bad_shelf_is_not_used(tmp_path: Path) -> None:
+    """Each article's words are kept in shelf files of their own (cache.Shelf), read for the articles that went
+    only. A shelf file that is corrupt, of another salt, or without the words of an article that went means
+    working everything out again, with the same result; and the next build can use the memory again."""
+    files = {
+        f"f{n:02d}.txt": _Story(_HEADLINES[n % 5], n % 4 or None, (), (f"Ferry {_WORDS[n]} near Quarry Hill.",))
+        for n in range(24)
+    }
+    shelf = tmp_path / "cache"
+    shelf.mkdir()
+
+    def build(memory: Memory) -> Site:
+        site = enrich(_stories(files), Config(), memory.kept_in(shelf, "salt"))
+        found = site.memory.found
+        for name, data in found.words.dump(set(found.ids)):
+            (shelf / name).write_bytes(data)
+        return site
+
+    def edit(n: int) -> str:
+        rel = f"f{n:02d}.txt"
+        files[rel] = replace(files[rel], paragraphs=(*files[rel].paragraphs, f"Ferry {_WORDS[n + 1]} again."))
+        return rel
+
+    site = build(Memory())
+    assert all(Shelf(shelf, "salt").get(i) for i in site.memory.found.ids), "every article's words are kept"
+    assert not any(Shelf(shelf, "another salt").get(i) for i in site.memory.found.ids)
+    edit(3)
+    kept = build(site.memory)
+    assert kept.memory.found.kept > 0, "the memory was used"
+    for spoil in ("corrupt", "salt", "missing"):
+        gone = next(e for e in kept.entries if e.rel == edit(5 + len(spoil)))
+        shelf_file = shelf / Shelf().name(_shard(f"{gone.rel}\0{gone.digest}"))
+        if spoil == "corrupt":
+            shelf_file.write_bytes(b"not a pickle")
+        elif spoil == "salt":
+            shelf_file.write_bytes(pickle.dumps(("another salt", pickle.loads(shelf_file.read_bytes())[1])))
+        else:
+            shelf_file.write_bytes(pickle.dumps(("salt", {})))
+        again = build(kept.memory)
+        assert again.memory.found.kept == 0, f"{spoil}: a memory whose words cannot all be found is not used"
+        fresh = enrich(_stories(files), Config())
+        assert again.entries == fresh.entries and again.memory == fresh.memory
+        edit(1)
+        kept = build(again.memory)
+        assert kept.memory.found.kept > 0, f"{spoil}: the shelf was written whole again, and is used"

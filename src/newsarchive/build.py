@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import io
 import json
 import pickle
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__, urls
-from .cache import SHARDS, LoadCache, load_pickle, loader_key, shard_name
+from .cache import SHARDS, LoadCache, Shelf, load_pickle, loader_key, shard_name
 from .config import Config
 from .discover import Signature, Source, discover, signature_of
 from .errors import ContentError, UsageError
@@ -143,10 +144,19 @@ def _build(
     published = [item for item in loaded if not item.article.draft]
     tell = progress or _no_progress
     tell("enrich", 0, 1)
-    stories, copies_memory = dedupe.across_with_memory(
-        published, _read_pickle(cache_folder / COPIES, salt, dedupe.Memory) if cache_folder else None
-    )
-    site = enrich(stories, config, _read_pickle(cache_folder / RELATED, salt, Memory) if cache_folder else None)
+    # Finding copies and related articles makes many objects and no cycles, and what it keeps is frozen below:
+    # paused, the garbage collector does not walk the memories it reads, again and again, while it works.
+    gc.disable()
+    try:
+        stories, copies_memory = dedupe.across_with_memory(
+            published, _read_pickle(cache_folder / COPIES, salt, dedupe.Memory) if cache_folder else None
+        )
+        related = None
+        if cache_folder:
+            related = (_read_pickle(cache_folder / RELATED, salt, Memory) or Memory()).kept_in(cache_folder, salt)
+        site = enrich(stories, config, related)
+    finally:
+        gc.enable()
     tell("enrich", 1, 1)
     gc.freeze()
     indexer = _indexer(config, cache_folder, tell) if config.search else None
@@ -154,14 +164,17 @@ def _build(
     # related articles learned holds for the next build whether or not this one publishes.
     _save_cache(cache)
     if cache_folder:
-        _save_pickle(cache_folder / RELATED, salt, site.memory)
-        _save_pickle(cache_folder / COPIES, salt, copies_memory)
+        found = site.memory.found
+        for name, data in found.words.dump(set(found.ids)):
+            write.replace_file(cache_folder / name, data)
+        _save_pickle(cache_folder / RELATED, salt, site.memory, shared=False)
+        _save_pickle(cache_folder / COPIES, salt, copies_memory, shared=False)
     # From here on the build needs the site and the report's counts only. The render workers are forked from
     # this process, so what it still held would be held in the whole tree while they run.
     dropped, drafts = _dropped(loaded), sum(1 for item in loaded if item.article.draft)
     warnings = tuple(w for item in loaded for w in item.article.warnings)
     site = replace(site, memory=Memory())
-    del loaded, published, stories, copies_memory, cache, sources, signatures
+    del loaded, published, stories, copies_memory, cache, sources, signatures, related
     plan = render.Plan(site, salt, shown)
     written = write.write_site(
         config.output,
@@ -174,7 +187,7 @@ def _build(
         spare=spare,
     )
     if cache_folder:
-        _save_pickle(cache_folder / MEMO, salt, (written.memo, plan.memory))
+        _save_pickle(cache_folder / MEMO, salt, (written.memo, plan.memory), shared=False)
     if cache_folder and config.search:
         stamp_data = {"pages": [written.pages_digest, config.language]}
         write.replace_file(cache_folder / SEARCH_STAMP, json.dumps(stamp_data).encode())
@@ -259,10 +272,16 @@ def _read_memo(path: Path, salt: str) -> tuple[write.Memo | None, render.Memory 
     return None, None
 
 
-def _save_pickle(path: Path, salt: str, value: object) -> None:
+def _save_pickle(path: Path, salt: str, value: object, shared: bool = True) -> None:
+    """`shared=False` for a value with no object in it twice that matters (nor any cycle): it is pickled without
+    noting every object it holds, several times quicker, and an object it holds twice is loaded as two."""
     from .write import replace_file
 
-    replace_file(path, pickle.dumps((salt, value), protocol=pickle.HIGHEST_PROTOCOL))
+    data = io.BytesIO()
+    pickler = pickle.Pickler(data, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = not shared
+    pickler.dump((salt, value))
+    replace_file(path, data.getvalue())
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -387,6 +406,7 @@ def clean(config: Config) -> list[Path]:
                 MEMO,
                 RELATED,
                 COPIES,
+                *map(Shelf().name, range(SHARDS)),
                 STAMP,
                 SEARCH_STAMP,
             ):

@@ -136,3 +136,66 @@ class LoadCache:
                 shard_name(shard),
                 pickle.dumps({"key": self.key, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL),
             )
+
+
+class Shelf:
+    """Texts by article version (the source path and file hash, as enrich names them), kept in SHARDS files by
+    a hash of that id and read a file at a time as they are asked for. For what a build needs of the articles
+    that changed only (the words of those gone), so that the bulk is neither read nor written again.
+
+    What an id names never changes, so a text is never wrong, only missing: a missing text means the memory
+    that asked for it cannot be used. Pickled with a memory, a shelf is empty; its texts live in its own files.
+    """
+
+    def __init__(self, folder: Path | None = None, key: str = "", stem: str = "words") -> None:
+        self.folder, self.key, self.stem = folder, key, stem
+        self.shards: dict[int, dict[str, str]] = {}  # those read or started afresh
+        self.changed: set[int] = set()
+
+    def __reduce__(self) -> tuple[type[Shelf], tuple[()]]:
+        return Shelf, ()
+
+    def name(self, shard: int) -> str:
+        return f"{self.stem}-{shard:02d}.pickle"
+
+    def _texts(self, shard: int) -> dict[str, str]:
+        texts = self.shards.get(shard)
+        if texts is None:
+            texts = self.shards[shard] = self._read(shard)
+        return texts
+
+    def _read(self, shard: int) -> dict[str, str]:
+        if self.folder is None:
+            return {}
+        try:
+            with (self.folder / self.name(shard)).open("rb") as handle:
+                stored: Any = load_pickle(handle)
+        except Exception:  # missing, truncated or corrupt: as good as empty
+            return {}
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.key):
+            return {}
+        texts = stored[1]
+        return texts if isinstance(texts, dict) else {}
+
+    def get(self, name: str) -> str | None:
+        text = self._texts(_shard(name)).get(name)
+        return text if isinstance(text, str) else None
+
+    def put(self, name: str, text: str) -> None:
+        shard = _shard(name)
+        self._texts(shard)[name] = text
+        self.changed.add(shard)
+
+    def clear(self) -> None:
+        """Forget every text, as if the files were empty (before putting every article's)."""
+        self.shards = {shard: {} for shard in range(SHARDS)}
+        self.changed = set(self.shards)
+
+    def dump(self, alive: Container[str]) -> Iterator[tuple[str, bytes]]:
+        """The new content of each file that changed, with its name, keeping the texts of `alive` ids only. A file
+        left with none is not written: what an old one holds is never wrong, and a small archive makes few files."""
+        if self.folder is None:
+            return
+        for shard in sorted(self.changed):
+            if texts := {name: text for name, text in self.shards[shard].items() if name in alive}:
+                yield self.name(shard), pickle.dumps((self.key, texts), protocol=pickle.HIGHEST_PROTOCOL)

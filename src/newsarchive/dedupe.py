@@ -23,11 +23,12 @@ versions share rarer fingerprints; identical copies count once.)
 
 from __future__ import annotations
 
+import operator
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress, count
 from typing import TypeVar
 
 from . import textmatch
@@ -59,12 +60,19 @@ class Filed:
     copies: tuple[Loaded, ...] = ()
 
 
-def _rank(item: Loaded) -> str:
-    """Dated before undated, earliest date, then the first source path: as a string (ISO dates sort as
-    dates, and "~" after digits) rather than a tuple, so that ranking makes nothing the garbage collector
-    tracks, whose passes over the whole archive would otherwise fall due here."""
-    date = item.article.date
-    return f"{date.isoformat() if date else '~'}\0{item.source.rel}"
+_REL = operator.attrgetter("source.rel")
+_DATE = operator.attrgetter("article.date")
+_SKETCH = operator.attrgetter("article.sketch")
+
+
+def _ranked(items: Iterable[Loaded]) -> list[Loaded]:
+    """Dated before undated, earliest date, then the first source path. Sorted by path, then by date (sorting
+    is stable), each sort by a key read in one go: ten thousand articles are ranked on every build."""
+    by_path = sorted(items, key=_REL)
+    dates = list(map(_DATE, by_path))
+    dated = list(compress(by_path, dates))
+    dated.sort(key=_DATE)
+    return dated + list(compress(by_path, map(operator.not_, dates)))
 
 
 def _pieces(article: Article) -> list[str]:
@@ -126,8 +134,10 @@ def across_with_memory(items: Sequence[Loaded], memory: Memory | None = None) ->
     """The stories, and what to remember; `memory` is what the last call returned, if anything.
 
     The stories are the same with any memory or none."""
-    ordered = sorted(items, key=_rank)
-    sketches = [_sketch(item.article) for item in ordered]
+    ordered = _ranked(items)
+    sketches = list(map(_SKETCH, ordered))
+    for i in compress(range(len(sketches)), map(operator.not_, sketches)):
+        sketches[i] = _sketch(ordered[i].article)
     nodes = list(dict.fromkeys(sketches))
     found = _update(nodes, memory) if memory is not None and _usable(memory) else None
     links, stock = found or _links(nodes)
@@ -334,5 +344,7 @@ def _assign(
         else:
             story[n] = best[1]
             copies.setdefault(best[1], []).append(ordered[n])
-    stories = [Filed(item, tuple(copies.get(n, ()))) for n, item in enumerate(ordered) if story[n] == n]
-    return stories, scores, same
+    filed = list(map(Filed, ordered))  # most articles are a story of their own, with no copies
+    for n, more in copies.items():
+        filed[n] = Filed(ordered[n], tuple(more))
+    return list(compress(filed, map(operator.eq, story, count()))), scores, same

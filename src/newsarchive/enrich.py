@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import compress
+from pathlib import Path
+from typing import cast
 
 from . import topics as topic_finder
 from . import urls
+from .cache import Shelf
 from .config import Config
 from .dedupe import Filed
 from .model import Article
@@ -49,13 +54,20 @@ Place = tuple[str, str, str]  # path, URL, id
 @dataclass(frozen=True, slots=True)
 class Memory:
     """What enrich worked out last time, for the next build to start from: each article's path before any
-    slug collision is settled, its URL and its stable id, by content id (`f"{rel}\\0{digest}"`: they depend
-    only on the file and the site's URL), and what finding topics and related articles learned (topics.Memory).
+    slug collision is settled, its URL and its stable id (they depend only on the file and the site's URL), in
+    the order of the articles' content ids (`f"{rel}\\0{digest}"`) in `found`, and what finding topics and
+    related articles learned (topics.Memory). Kept as a few long tuples, which are quick to save and load.
     """
 
     site_url: str = ""
-    places: dict[str, Place] = field(default_factory=dict)
+    paths: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    uids: tuple[str, ...] = ()
     found: topic_finder.Memory = field(default_factory=topic_finder.Memory)
+
+    def kept_in(self, folder: Path, key: str) -> Memory:
+        """This memory, reading the words of the articles it knows from the shelf in `folder` (cache.Shelf)."""
+        return replace(self, found=replace(self.found, words=Shelf(folder, key)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +86,17 @@ class Site:
         return newer, older
 
 
-# An article placed: its story, content id ("" when the file's hash is not known), path, URL, id and date (for
-# sorting; undated as the earliest). A plain tuple: ten thousand are made on every build.
-_Placed = tuple[Filed, str, str, str, str, dt.date]
+# An article placed: its story, content id ("" when the file's hash is not known), path, URL, id, date (for
+# sorting; undated as the earliest) and its place before any slug collision is settled. A plain tuple: ten
+# thousand are made on every build.
+_Placed = tuple[Filed, str, str, str, str, dt.date, Place]
 _REL = operator.attrgetter("loaded.source.rel")
+_LOADED = operator.attrgetter("loaded")
+_ARTICLE = operator.attrgetter("article")
+_LOADED_REL = operator.attrgetter("source.rel")
+_DIGEST = operator.attrgetter("digest")
+_COPIES = operator.attrgetter("copies")
+_DATE = operator.attrgetter("date")
 
 
 def _settle(article: Article, taken: set[str]) -> str:
@@ -90,34 +109,66 @@ def _settle(article: Article, taken: set[str]) -> str:
     return path
 
 
-def _place(stories: Sequence[Filed], config: Config, memory: Memory) -> tuple[list[_Placed], dict[str, Place]]:
-    """The stories in site order, each with its path; and the places to remember. In order of source path, so
-    that a slug collision goes the same way whatever order the files came in."""
-    taken: set[str] = set()
-    placed: list[_Placed] = []
-    places: dict[str, Place] = {}
+def _place(stories: Sequence[Filed], config: Config, memory: Memory) -> list[_Placed]:
+    """The stories in site order, each with its path. A slug collision goes to the story with the first
+    source path, so that it goes the same way whatever order the files came in."""
     site_url = config.site_url
-    known = memory.places if memory.site_url == site_url else {}
-    for story in sorted(stories, key=_REL):
-        loaded = story.loaded
-        article = loaded.article
-        rel = loaded.source.rel
-        key = f"{rel}\0{loaded.digest}" if loaded.digest else ""
-        place = known.get(key)  # never for ""
-        if place is None:
-            path = _settle(article, set())
-            place = (path, urls.permalink(site_url, path), urls.article_id(rel, article.article_id))
-        path, url, uid = place
-        if path in taken:
-            path = _settle(article, taken)
-            url = urls.permalink(site_url, path)
-        taken.add(path)
-        if key:
-            places[key] = place
-        placed.append((story, key, path, url, uid, article.date or dt.date.min))
+    ids = memory.found.ids
+    known: dict[str, Place] = {}
+    if memory.site_url == site_url and len(memory.paths) == len(memory.urls) == len(memory.uids) == len(ids):
+        known = dict(zip(ids, zip(memory.paths, memory.urls, memory.uids, strict=True), strict=True))
+    # Column by column, each made in one go (see `enrich`).
+    loaded = list(map(_LOADED, stories))
+    rels = list(map(_LOADED_REL, loaded))
+    digests = list(map(_DIGEST, loaded))
+    keys = list(map("{}\0{}".format, rels, digests))
+    for i in compress(range(len(keys)), map(operator.not_, digests)):  # not known by a hash it does not have
+        keys[i] = ""
+    found: list[Place | None] = list(map(known.get, keys))  # never for ""
+    articles = list(map(_ARTICLE, loaded))
+    for i in compress(range(len(found)), map(operator.not_, found)):
+        path = _settle(articles[i], set())
+        found[i] = (path, urls.permalink(site_url, path), urls.article_id(rels[i], articles[i].article_id))
+    places = cast(list[Place], found)
+    dates: list[dt.date] = list(map(_DATE, articles))
+    for i in compress(range(len(dates)), map(operator.not_, dates)):  # undated: as the earliest
+        dates[i] = dt.date.min
+    column = operator.itemgetter
+    placed: list[_Placed] = list(
+        zip(stories, keys, *(map(column(n), places) for n in range(3)), dates, places, strict=True)
+    )
+    if len(set(map(operator.itemgetter(2), placed))) < len(placed):
+        _settle_collisions(placed, site_url)
     placed.sort(key=operator.itemgetter(3))
     placed.sort(key=operator.itemgetter(5), reverse=True)
-    return placed, places
+    return placed
+
+
+def _settle_collisions(placed: list[_Placed], site_url: str) -> None:
+    """Give each story its path as if, in order of source path, each took its own unless an earlier one had
+    taken it, and then the first free of slug-2, slug-3...
+
+    Only the stories that share a path, and those whose path one of them would settle on, are taken in that
+    order: the others keep their own path whatever the order, as nothing else takes it."""
+    count = Counter(map(operator.itemgetter(2), placed))
+    involved = {n for n, p in enumerate(placed) if count[p[2]] > 1}
+    alone = {p[2]: n for n, p in enumerate(placed) if count[p[2]] == 1}
+    while True:
+        taken: set[str] = set()
+        settled: dict[int, str] = {}
+        for n in sorted(involved, key=lambda n: _REL(placed[n][0])):
+            path = placed[n][2]
+            if path in taken:
+                path = settled[n] = _settle(placed[n][0].loaded.article, taken)
+            taken.add(path)
+        # A story settled on another's own path: that one is in the queue too, and all goes again.
+        reached = {alone.pop(path) for path in settled.values() if path in alone}
+        if not reached:
+            break
+        involved |= reached
+    for n, path in settled.items():
+        story, key, _, _, uid, date, place = placed[n]
+        placed[n] = (story, key, path, urls.permalink(site_url, path), uid, date, place)
 
 
 def _topics(names_per_entry: Sequence[tuple[str, ...]]) -> tuple[tuple[Topic, ...], list[tuple[str, ...]]]:
@@ -154,22 +205,33 @@ def enrich(stories: Sequence[Filed], config: Config, memory: Memory | None = Non
     """The site's entries in order, with their topics and related articles. `memory` is the `Site.memory` of
     the last build, if there was one: what has not changed is not worked out again."""
     memory = memory or Memory()
-    placed, places = _place(stories, config, memory)
-    articles = [p[0].loaded.article for p in placed]
-    names, related, found = topic_finder.find(articles, [p[1] for p in placed], memory.found)
+    placed = _place(stories, config, memory)
+    # Column by column, each made in one go: ten thousand entries are made on every build.
+    column = operator.itemgetter
+    ordered = list(map(column(0), placed))
+    loaded = list(map(_LOADED, ordered))
+    articles = list(map(_ARTICLE, loaded))
+    names, related, found = topic_finder.find(articles, list(map(column(1), placed)), memory.found)
+    # Where the articles were placed, in the order of the ids `found` keeps (none when it keeps none).
+    paths, links, uids = zip(*map(column(6), placed), strict=True) if found.ids else ((), (), ())
     topics, slugs = _topics(names)
+    copies: list[tuple[str, ...]] = list(map(_COPIES, ordered))
+    for i in compress(range(len(copies)), copies):  # most stories have no copies
+        copies[i] = tuple([copy.source.rel for copy in ordered[i].copies])
     entries = tuple(
-        Entry(
-            story.loaded.article,
-            story.loaded.source.rel,
-            path,
-            url,
-            uid,
-            story.loaded.digest,
-            tuple([copy.source.rel for copy in story.copies]) if story.copies else (),
-            slugs[i],
-            related[i],
+        map(
+            Entry,
+            articles,
+            map(_LOADED_REL, loaded),
+            map(column(2), placed),
+            map(column(3), placed),
+            map(column(4), placed),
+            map(_DIGEST, loaded),
+            copies,
+            slugs,
+            related,
         )
-        for i, (story, _, path, url, uid, _) in enumerate(placed)
     )
-    return Site(config, entries, topics, {t.slug: t for t in topics}, Memory(config.site_url, places, found))
+    return Site(
+        config, entries, topics, {t.slug: t for t in topics}, Memory(config.site_url, paths, links, uids, found)
+    )

@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 import re
 from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
 
 from . import textmatch
+from .cache import Shelf
 from .model import Article
 from .textmatch import STOPWORDS
 
@@ -98,7 +100,9 @@ class Memory:
     rest is by the article's place in the site. Names and words are kept as they were found, so that the
     counts of those in the articles that are gone can be taken away; topics, keyword vectors, the holders of
     each keyword, each topic's members and the related lists as they were worked out. Lists of numbers are
-    packed into arrays' bytes, so that the memory, read on every build, loads quickly.
+    packed into arrays' bytes, so that the memory, read on every build, loads quickly. Each article's words
+    are needed only once it is gone, and are as the article's own while it is here: they are kept by id on a
+    shelf (cache.Shelf), which reads and writes only the files of the articles that changed.
     """
 
     ids: tuple[str, ...] = ()
@@ -107,7 +111,6 @@ class Memory:
     name_counts: tuple[bytes, ...] = ()
     name_df: dict[str, int] = field(default_factory=dict)  # how many untagged articles name each
     topics: tuple[tuple[str, ...], ...] = ()
-    words: tuple[str, ...] = ()  # each article's words (Article.terms), joined by spaces
     df: dict[str, int] = field(default_factory=dict)  # how many articles hold each word
     # Each keyword vector: its words, strongest first, joined by spaces; their weights in KEYWORDS slots of
     # `weights`; and in two slots of `bounds`, the weakest keyword's score (0 with fewer than KEYWORDS) and the
@@ -119,13 +122,14 @@ class Memory:
     groups: dict[str, bytes] = field(default_factory=dict)  # casefolded topic: the places holding it ("I")
     related: tuple[tuple[int, ...], ...] = ()
     kept: int = field(default=0, compare=False)  # how many of `related` were kept from the memory before
+    words: Shelf = field(default_factory=Shelf, compare=False)  # each article's words (Article.terms[0]), by id
 
     def whole(self) -> bool:
         """Whether every part is there for every article (a memory that is not is not used)."""
         n = len(self.ids)
         return (
             len(self.names) == len(self.name_counts) == len(self.topics) == n
-            and len(self.words) == len(self.keywords) == len(self.related) == n
+            and len(self.keywords) == len(self.related) == n
             and len(self.weights) == n * KEYWORDS * 8
             and len(self.bounds) == n * 16
         )
@@ -193,8 +197,11 @@ class _Changes:
 
     old: Memory
     index: dict[str, int]  # the memory's place of each id
+    places: list[int | None]  # the memory's place of each article, None for those it does not know
     fresh: list[int]  # places of articles the memory does not know
     gone: list[int]  # the memory's places of articles no longer here
+    gone_words: list[str]  # their words
+    words: Shelf  # where the words of the articles are kept
     same_total: bool
     same_places: bool  # every article known to the memory is where it was, and no other has moved in
 
@@ -204,17 +211,25 @@ def _changes(ids: Sequence[str], memory: Memory | None) -> _Changes | None:
     present = set(ids)
     if len(present) != len(ids) or "" in present:
         return None
+    words = memory.words if memory is not None else Shelf()
     old = memory if memory is not None and memory.whole() else Memory()
-    index = {key: at for at, key in enumerate(old.ids)}
-    if len(index) != len(old.ids):
-        old, index = Memory(), {}
-    fresh = [i for i, key in enumerate(ids) if key not in index]
-    gone = [at for at, key in enumerate(old.ids) if key not in present]
+    index = dict(zip(old.ids, range(len(old.ids)), strict=True))
+    gone = list(compress(range(len(old.ids)), map(operator.not_, map(present.__contains__, old.ids))))
+    gone_words = [words.get(old.ids[at]) for at in gone]
+    if len(index) != len(old.ids) or None in gone_words:
+        old, index, gone, gone_words = Memory(), {}, [], []
+    if not old.ids:  # starting afresh: every article's words are put again, and nothing else is kept
+        words.clear()
+    # A column at a time, each made in one go: ten thousand articles are compared on every build.
+    places = list(map(index.get, ids))
+    fresh = list(compress(range(len(ids)), map(operator.is_, places, repeat(None))))
     same_total = len(ids) == len(old.ids) > 0
     same_places = same_total and all(
-        new == was or (new not in index and was not in present) for new, was in zip(ids, old.ids, strict=True)
+        ids[i] not in index and old.ids[i] not in present
+        for i in compress(range(len(ids)), map(operator.ne, ids, old.ids))
     )
-    return _Changes(old, index, fresh, gone, same_total, same_places)
+    kept = [w for w in gone_words if w is not None]
+    return _Changes(old, index, places, fresh, gone, kept, words, same_total, same_places)
 
 
 def _choose(names: Mapping[str, int], df: Mapping[str, int], total: int, ceiling: int) -> tuple[str, ...]:
@@ -224,14 +239,17 @@ def _choose(names: Mapping[str, int], df: Mapping[str, int], total: int, ceiling
 
 
 def _derive(
-    articles: Sequence[Article], ids: Sequence[str], changes: _Changes
+    articles: Sequence[Article], changes: _Changes
 ) -> tuple[list[tuple[str, ...]], list[str], list[bytes], dict[str, int]]:
     """Each article's topics: its tags, or the names it shares with other articles; and what to remember."""
-    old, index = changes.old, changes.index
+    old = changes.old
     total = max(len(articles), 2)
     ceiling = max(2, total // 4)
-    packed = [""] * len(articles)
-    counted = [b""] * len(articles)
+    if changes.same_places:
+        packed, counted = list(old.names), list(old.name_counts)
+    else:
+        packed = [old.names[at] if at is not None else "" for at in changes.places]
+        counted = [old.name_counts[at] if at is not None else b"" for at in changes.places]
     found: dict[int, Mapping[str, int]] = {}
     added: Counter[str] = Counter()
     for i in changes.fresh:
@@ -239,9 +257,8 @@ def _derive(
             names = found[i] = _names(articles[i])
             packed[i], counted[i] = "\n".join(names), array("I", names.values()).tobytes()
             added.update(names.keys())
-    for i, key in enumerate(ids):
-        if (at := index.get(key)) is not None:
-            packed[i], counted[i] = old.names[at], old.name_counts[at]
+        else:
+            packed[i], counted[i] = "", b""
     removed: Counter[str] = Counter()
     for at in changes.gone:
         if old.names[at]:
@@ -256,21 +273,28 @@ def _derive(
             name for name, counts in moved.items() if any(2 <= n <= ceiling for n in counts) and counts[1] > added[name]
         }
         again = set(found).union(*_holding(packed, reach, "\n").values()) if reach else found.keys()
-    topics: list[tuple[str, ...]] = []
-    for i, (article, key) in enumerate(zip(articles, ids, strict=True)):
-        if article.tags:
-            topics.append(article.tags)
-        elif i in again:
-            own = found.get(i) or _unpack_names(packed[i], counted[i])
-            topics.append(_choose(own, df, total, ceiling))
+    # A known article keeps its topics (its tags, while it is here, are those it had), unless worked out again.
+    if not changes.same_total:
+        topics: list[tuple[str, ...]] = [()] * len(articles)
+    elif changes.same_places:
+        topics = list(old.topics)
+    else:
+        topics = [old.topics[at] if at is not None else () for at in changes.places]
+    for i in sorted({*again, *changes.fresh}):
+        if articles[i].tags:
+            topics[i] = articles[i].tags
         else:
-            topics.append(old.topics[index[key]])
+            own = found.get(i) or _unpack_names(packed[i], counted[i])
+            topics[i] = _choose(own, df, total, ceiling)
     return topics, packed, counted, df
 
 
+_TERMS = operator.attrgetter("terms")
+
+
 def _terms(article: Article) -> tuple[str, bytes]:
-    # The loader makes the terms; an article made some other way gets them here.
-    return article.terms if article.terms[0] else textmatch.terms(article.headline + "\n" + article.body_text)
+    # The loader makes the terms; an article made some other way (or with none) gets them here.
+    return textmatch.terms(article.headline + "\n" + article.body_text)
 
 
 class _Vectors:
@@ -312,14 +336,15 @@ def _keywords(
         if words := terms[i][0]:
             added.update(words.split(" "))
     removed: Counter[str] = Counter()
-    for at in changes.gone:
-        if words := old.words[at]:
+    for words in changes.gone_words:
+        if words:
             removed.update(words.split(" "))
     df, moved = _recount(old.df, added, removed)
     # A vector depends only on the article's terms and on how many articles hold each of them (and on how
     # many articles there are). A word whose count changed reaches the vectors holding it as a keyword, and
     # those where its new score could beat the weakest keyword (the bound: the article's heaviest weight).
     again: set[int] = set()  # the memory's places
+    places = changes.places
     if changes.same_total and moved:
         bounds = _floats(old.bounds)
         weakest, heaviest = bounds[0::2], bounds[1::2]
@@ -330,13 +355,14 @@ def _keywords(
         reach = max(heaviest, default=0.0)
         floor = min(weakest, default=0.0)
         # Only known articles need looking for (the new are worked out anyway): none holds a word all of whose
-        # count is new articles'.
+        # count is new articles'. A known article's words are those it had.
         wanted = [w for w, score in scores.items() if reach * score >= floor and moved[w][1] > added[w]]
-        for word, holding in _holding(old.words, wanted, " ").items():
-            again.update(at for at in holding if heaviest[at] * scores[word] >= weakest[at])
+        for word, holding in _holding([words for words, _ in terms], wanted, " ").items():
+            again.update(
+                at for i in holding if (at := places[i]) is not None and heaviest[at] * scores[word] >= weakest[at]
+            )
     if changes.same_total:
         keywords, weights, bounds = list(old.keywords), _floats(old.weights), _floats(old.bounds)
-        places = [changes.index.get(key) for key in ids]
         todo = [i for i, was in enumerate(places) if was is None or was in again]
         if not changes.same_places:  # the known vectors, in their new places
             for i, was in enumerate(places):
@@ -472,7 +498,7 @@ def _related_again(vectors: _Vectors, topics: Sequence[tuple[str, ...]], redone:
     # The topics that changed: their members, and the lists that read them if either list is short enough to.
     groups = dict(old.groups)
     by_topic: dict[str, list[int]] = {}
-    retopic = [i for i, names in enumerate(topics) if names != old.topics[i]]
+    retopic = list(compress(range(len(topics)), map(operator.ne, topics, old.topics)))
     if retopic:
         again.update(retopic)
         at = set(retopic)
@@ -514,8 +540,12 @@ def find(
     if changes is None:  # the ids cannot tell the articles apart: work everything out, and remember nothing
         topics, related, _ = find(articles, [f"\0{i}" for i in range(len(articles))])
         return topics, related, Memory()
-    topics, names, name_counts, name_df = _derive(articles, ids, changes)
-    terms = [_terms(article) for article in articles]
+    topics, names, name_counts, name_df = _derive(articles, changes)
+    terms = list(map(_TERMS, articles))
+    for i in compress(range(len(terms)), map(operator.not_, map(operator.itemgetter(0), terms))):
+        terms[i] = _terms(articles[i])
+    for i in changes.fresh:
+        changes.words.put(ids[i], terms[i][0])
     vectors, df, redone = _keywords(terms, changes, ids)
     if changes.same_places:
         related, holders, groups, kept = _related_again(vectors, topics, redone, changes.old)
@@ -530,7 +560,6 @@ def find(
             name_counts=tuple(name_counts),
             name_df=name_df,
             topics=tuple(topics),
-            words=tuple(words for words, _ in terms),
             df=df,
             keywords=tuple(vectors.keywords),
             weights=vectors.weights.tobytes(),
@@ -539,5 +568,6 @@ def find(
             groups=groups,
             related=tuple(related),
             kept=kept,
+            words=changes.words,
         ),
     )
