@@ -15,15 +15,12 @@ build left behind.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import fcntl
 import functools
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +37,9 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2). False where unsupported."""
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         renameat2 = libc.renameat2
@@ -364,6 +364,8 @@ def _discard(old_site: Path, output: Path) -> None:
     The old tree is renamed out of the way first, so the next build's staging folder is free at once, and
     removed by a separate `rm` process that outlives the build (holding no lock); whatever it has not
     removed when the next build or clean starts, that one removes (`_clear_leftovers`)."""
+    import subprocess
+
     discarded = output.parent / f"{_discarded_prefix(output)}{os.getpid()}-{time.monotonic_ns()}"
     old_site.rename(discarded)
     try:
