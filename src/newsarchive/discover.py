@@ -92,9 +92,12 @@ def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], l
 
 def _sidecars(names: list[str]) -> dict[str, str]:
     """Each stem's sidecar among a folder's `names`: STEM.yaml, or else STEM.yml (the first suffix wins)."""
-    found = [name for name in names if name.endswith(SIDECAR_SUFFIXES)]
+    candidates = [name for name in names if name.endswith(SIDECAR_SUFFIXES)]
     return {
-        name[: -len(suffix)]: name for suffix in reversed(SIDECAR_SUFFIXES) for name in found if name.endswith(suffix)
+        name[: -len(suffix)]: name
+        for suffix in reversed(SIDECAR_SUFFIXES)
+        for name in candidates
+        if name.endswith(suffix)
     }
 
 
