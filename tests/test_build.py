@@ -403,6 +403,46 @@ def test_a_changed_template_or_newsarchive_module_is_never_up_to_date(tmp_path: 
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
+def test_a_sidecar_added_or_removed_a_file_renamed_or_resized_is_never_up_to_date(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    _write(content, {"a1.txt": _article(1), "a2.txt": _article(2)})
+    config = _config(tmp_path)
+    build(config)
+    assert build(config).up_to_date
+    _write(content, {"a1.yaml": "byline: Jane Doe\n"})
+    assert not build(config).up_to_date and build(config).up_to_date
+    (content / "a1.yaml").unlink()
+    assert not build(config).up_to_date and build(config).up_to_date
+    (content / "a2.txt").rename(content / "a3.txt")
+    assert not build(config).up_to_date and build(config).up_to_date
+    stat = (content / "a1.txt").stat()
+    _write(content, {"a1.txt": _article(1, "and the pier")})
+    os.utime(content / "a1.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same time, another size
+    assert not build(config).up_to_date and build(config).up_to_date
+
+
+def test_a_file_dated_far_in_the_future_is_built_and_then_up_to_date(tmp_path: Path) -> None:
+    _write(tmp_path / "content", {"a1.txt": _article(1), "a2.txt": _article(2)})
+    future = 10**19  # nanoseconds: the year 2286, past what 64 bits hold
+    os.utime(tmp_path / "content" / "a1.txt", ns=(future, future))
+    config = _config(tmp_path)
+    assert build(config).articles == 2
+    assert build(config).up_to_date
+    os.utime(tmp_path / "content" / "a1.txt", ns=(future, future + 1))
+    assert not build(config).up_to_date
+
+
+def test_a_changed_file_in_a_templates_subfolder_is_never_up_to_date(tmp_path: Path) -> None:
+    _write(tmp_path / "content", {"a1.txt": _article(1)})
+    _write(tmp_path / "templates" / "static", {"extra.css": "p { color: black; }\n"})
+    config = _config(tmp_path)
+    build(config)
+    assert build(config).up_to_date
+    _write(tmp_path / "templates" / "static", {"extra.css": "p { color: navy; }\n"})
+    assert not build(config).up_to_date
+    assert (config.output / "static" / "extra.css").read_text(encoding="utf-8") == "p { color: navy; }\n"
+
+
 def test_templates_are_compiled_once_and_again_only_when_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,12 +13,16 @@ import gc
 import hashlib
 import io
 import json
+import os
 import pickle
 import shutil
+import stat
+import struct
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from itertools import starmap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,7 +32,6 @@ from .config import Config
 from .discover import Signature, Source, discover, signature_of
 from .errors import ContentError, UsageError
 from .model import Notice
-from .parallel import default_jobs
 
 if TYPE_CHECKING:
     from . import render, write
@@ -116,6 +119,7 @@ def _build(
         return replace(previous, seconds=time.perf_counter() - started)
 
     from . import load, write
+    from .parallel import default_jobs
     from .parse import Rules
 
     # What the last build wrote, and the site it replaced, kept to start this one's from: surveyed from now on.
@@ -312,13 +316,20 @@ def _save_cache(cache: LoadCache) -> None:
 
 
 def _files_signature(folder: Path) -> list[tuple[str, int, int]]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (p.relative_to(folder).as_posix(), s.st_size, s.st_mtime_ns)
-        for p in folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and (s := p.stat())
-    )
+    """Every file under `folder` (links to folders not followed, __pycache__ left out): its path, size, time."""
+    found = []
+    for top, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        rel = os.path.relpath(top, folder)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in files:
+            try:
+                meta = os.stat(os.path.join(top, name))
+            except OSError:  # a broken link, or gone since the folder was listed
+                continue
+            if stat.S_ISREG(meta.st_mode) and name != "__pycache__":
+                found.append((prefix + name, meta.st_size, meta.st_mtime_ns))
+    return sorted(found)
 
 
 def _salt(config: Config) -> str:
@@ -334,12 +345,25 @@ def _salt(config: Config) -> str:
     return h.hexdigest()
 
 
+# A file's signature packed as bytes; a file that cannot be read is given a size no file has.
+_PACKED_SIGNATURE = struct.Struct("4q").pack
+_NO_SIGNATURE = (-1, 0, 0, 0)
+
+
 def _stamp(salt: str, sources: list[Source], signatures: dict[str, Signature | None], keep_going: bool) -> str:
-    """A digest of everything the site is made from, read from file metadata only."""
+    """A digest of everything the site is made from, read from file metadata only.
+
+    Made before every build, so from a few long strings rather than one short one per file: no file name
+    holds a NUL, and the signatures are packed as numbers rather than written out as text."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(repr((salt, keep_going)).encode())
-    for source in sources:
-        h.update(repr((source.display, str(source.sidecar), signatures[source.display])).encode())
+    sidecars = [(n, str(source.sidecar)) for n, source in enumerate(sources) if source.sidecar is not None]
+    h.update(repr((salt, keep_going, len(sources), sidecars)).encode())
+    h.update("\0".join([source.display for source in sources]).encode("utf-8", "surrogatepass"))
+    rows = [signatures[source.display] or _NO_SIGNATURE for source in sources]
+    try:
+        h.update(b"".join(starmap(_PACKED_SIGNATURE, rows)))
+    except struct.error:  # a time after the year 2262
+        h.update(b"\0" + repr(rows).encode())
     return h.hexdigest()
 
 

@@ -7,19 +7,14 @@ names the key and what was expected.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-import textwrap
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
-import yaml
-
 from .decode import DEFAULT_MAX_BYTES
 from .errors import UsageError
-from .frontmatter import Loader as YamlLoader
 from .textmatch import NEAR_DUPLICATE_THRESHOLD
 
 
@@ -108,6 +103,13 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
+    # Loaded only when there is a config file to read: a build starts quicker without them.
+    import difflib
+
+    import yaml
+
+    from .frontmatter import Loader as YamlLoader
+
     try:
         data = yaml.load(text, Loader=YamlLoader)  # a safe loader: see frontmatter.Loader
     except yaml.YAMLError as exc:
@@ -199,6 +201,8 @@ def _literal(value: Any) -> str:
 
 def config_file_text() -> str:
     """A `newsarchive.yaml` with every option, each under its documentation and set to its default."""
+    import textwrap
+
     out = [
         f"# {CONFIG_FILE}: every key is optional and shows its default. Folders are found beside this file.",
         "# Unknown keys are refused; `newsarchive check` lints the content without building.",

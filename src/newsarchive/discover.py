@@ -17,6 +17,7 @@ from .model import Notice
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 SIDECAR_SUFFIXES = (".yaml", ".yml")
+_ARTICLE_EXTENSIONS = frozenset(suffix[1:] for suffix in ARTICLE_SUFFIXES)
 Signature = tuple[int, int, int, int]
 
 
@@ -41,46 +42,63 @@ def discover(content: Path, ignore: Iterable[str] = ()) -> tuple[list[Source], l
     if not content.is_dir():
         return [], [Notice(str(content), 0, "content folder not found; pass --content DIR or create it")]
     root = content.resolve()
-    ignored = re.compile("|".join(map(fnmatch.translate, ignore)) or "(?!)")
+    match = re.compile("|".join(map(fnmatch.translate, ignore)) or "(?!)").match
+    # Names are matched as the system compares them; on POSIX that changes nothing, so nothing is called.
+    ignored = match if os.path.normcase("Aa") == "Aa" else lambda name: match(os.path.normcase(name))
     found: list[Source] = []
     problems: list[Notice] = []
     pending = [(content, "")]
+    # Ten thousand files are listed before every build, even one with nothing to do: the loop below does
+    # as little per file as it can. Both lists are sorted at the end, so a folder is read in any order.
     while pending:
         folder, prefix = pending.pop()
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+                entries = list(listing)
         except OSError as exc:
             problems.append(Notice(str(folder), 0, f"cannot list this folder: {exc.strerror}"))
             continue
-        names = {e.name for e in entries}
+        sidecars = _sidecars([entry.name for entry in entries])
         for entry in entries:
             name = entry.name
             if entry.is_dir(follow_symlinks=False):
                 if not name.startswith("."):
                     pending.append((Path(entry.path), f"{prefix}{name}/"))
                 continue
-            if entry.is_symlink() and not name.startswith(".") and _leads_to_folder(entry):
+            link = entry.is_symlink()
+            if link and not name.startswith(".") and _leads_to_folder(entry):
                 path = Path(entry.path)
                 problems.append(Notice(str(path), 0, _link_problem(path, root, "folder")))
                 continue
             stem, dot, suffix = name.rpartition(".")
-            if not dot or "." + suffix.lower() not in ARTICLE_SUFFIXES:
+            if not dot or suffix.lower() not in _ARTICLE_EXTENSIONS:
                 continue
-            if name.startswith(".") or ignored.match(os.path.normcase(name)):
+            if name.startswith(".") or ignored(name):
                 continue
-            sidecar = next((Path(folder, stem + s) for s in SIDECAR_SUFFIXES if stem + s in names), None)
-            links = [Path(entry.path)] if entry.is_symlink() else []
-            if sidecar is not None and sidecar.is_symlink():
-                links.append(sidecar)
-            bad = [(p, why) for p in links if (why := _link_problem(p, root, "file"))]
-            if bad:
-                problems.extend(Notice(str(p), 0, why) for p, why in bad)
-                continue
+            sidecar = Path(folder, sidecars[stem]) if stem in sidecars else None
+            if link or (sidecar is not None and sidecar.is_symlink()):
+                links = [Path(entry.path)] if link else []
+                if sidecar is not None and sidecar.is_symlink():
+                    links.append(sidecar)
+                bad = [(p, why) for p in links if (why := _link_problem(p, root, "file"))]
+                if bad:
+                    problems.extend(Notice(str(p), 0, why) for p, why in bad)
+                    continue
             found.append(Source(entry.path, prefix + name, sidecar))
     found.sort(key=lambda s: s.rel)
     problems.sort(key=lambda n: n.path)
     return found, problems
+
+
+def _sidecars(names: list[str]) -> dict[str, str]:
+    """Each stem's sidecar among a folder's `names`: STEM.yaml, or else STEM.yml (the first suffix wins)."""
+    candidates = [name for name in names if name.endswith(SIDECAR_SUFFIXES)]
+    return {
+        name[: -len(suffix)]: name
+        for suffix in reversed(SIDECAR_SUFFIXES)
+        for name in candidates
+        if name.endswith(suffix)
+    }
 
 
 def _leads_to_folder(entry: os.DirEntry[str]) -> bool:

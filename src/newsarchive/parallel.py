@@ -12,8 +12,6 @@ folder.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import gc
 import os
@@ -30,8 +28,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _load_prctl() -> Callable[..., int] | None:
+    import ctypes  # only when a worker is started: a build that starts none starts quicker
+
     try:
-        prctl: Callable[..., int] = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
+        # The C library this interpreter runs on: finding it by name (ctypes.util) would run ldconfig.
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError, TypeError):
         return None
     return prctl
