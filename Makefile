@@ -60,8 +60,11 @@ $(AXE): | $(VENV)/bin/python
 	  echo "npm is not installed: accessibility tests will skip"; \
 	fi
 
+# newsarchive's own code compiled first, as an install from a wheel has it: a run then never pays for
+# compiling it (where PYTHONDONTWRITEBYTECODE is set, nothing else would keep the compiled code).
 bench: $(VENV)/.installed-test
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) site .site.building .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site .site.building .site.spare-* .pytest_cache .mypy_cache .ruff_cache
