@@ -237,7 +237,8 @@ class Plan:
 
     def __init__(self, site: Site, salt: str, memory: Memory | None) -> None:
         entries = site.entries
-        shape = [(e.rel, e.path, e.uid, e.article.date, e.topics) for e in entries]
+        # Dates as day numbers (0: none): pickled as dates, they took most of the time of this.
+        shape = [(e.rel, e.path, e.uid, e.article.date.toordinal() if e.article.date else 0, e.topics) for e in entries]
         self.shape = _key(salt, "shape", shape, [(t.slug, t.name, len(t.members)) for t in site.topics])
         self.memory = Memory(
             self.shape,
