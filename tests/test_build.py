@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -283,6 +284,40 @@ def test_a_list_page_changed_by_hand_is_made_again_when_no_edit_reaches_it(tmp_p
     fresh = _config(tmp_path, per_page=5, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
     build(fresh, use_cache=False)
     assert _tree(config.output) == _tree(fresh.output)
+
+
+@pytest.mark.parametrize("survey", ["find", "walk"])
+def test_files_put_into_the_site_by_hand_do_not_come_back_from_the_spare_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, survey: str
+) -> None:
+    """The site a build replaces is the next one's start: what was put into it by hand is found and removed,
+    by a `find` beside the build or, with no `find` to run, by walking the folders."""
+    if survey == "walk":
+        real_popen = subprocess.Popen
+
+        def no_find(args: list[str], **kwargs: object) -> object:
+            if args[0] == "find":
+                raise FileNotFoundError(2, "No such file or directory", "find")
+            return real_popen(args, **kwargs)  # type: ignore[call-overload]
+
+        monkeypatch.setattr(subprocess, "Popen", no_find)
+    _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n) for n in range(12)})
+    config = _config(tmp_path)
+    build(config)
+    page = next(config.output.rglob("headline-number-3-*/index.html"))
+    (page.parent / "notes.html").write_text("by hand", "utf-8")
+    (config.output / "2020" / "elsewhere").symlink_to(tmp_path / "content")
+    (page.parent / "more" / "deeper").mkdir(parents=True)
+    (page.parent / "more" / "deeper" / "x.html").write_text("by hand", "utf-8")
+    (config.output / "2020" / "empty" / "folder").mkdir(parents=True)
+    for n in (4, 5):  # the site with the hand-made files becomes the spare, then the start of the next build
+        _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n, f"edit {n}")})
+        build(config)
+    fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(fresh, use_cache=False)
+    assert _tree(config.output) == _tree(fresh.output)
+    assert not (config.output / "2020" / "elsewhere").is_symlink()
+    assert not (page.parent / "more").exists() and not (config.output / "2020" / "empty").exists()
 
 
 def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, parse_calls: list[str]) -> None:

@@ -758,18 +758,16 @@ class Renderer:
             yield from self._feed(info, topic.members[:n])
 
     def search_page(self) -> Out:
+        return urls.SEARCH, self.plan.shape, self._search_page
+
+    def _search_page(self) -> bytes:
         path = urls.SEARCH
-        up = urls.root(path)
         years = sorted({e.article.date.year for e in self.site.entries if e.article.date}, reverse=True)
-        return (
-            path,
-            self.plan.shape,
-            lambda: self._render(
-                "search.html",
-                page=self.page(path, "Search", search_page=True),
-                bundle=up + urls.SEARCH_BUNDLE + "/",
-                years=years,
-            ),
+        return self._render(
+            "search.html",
+            page=self.page(path, "Search", search_page=True),
+            bundle=urls.root(path) + urls.SEARCH_BUNDLE + "/",
+            years=years,
         )
 
     def not_found(self) -> Out:

@@ -341,9 +341,13 @@ def _keep_unchanged(staging: Path, output: Path, folder: str, done: Written) -> 
 
 
 def _remove(staging: Path, rel: str) -> None:
-    """Remove a file from the staging folder, and the folders that leaves empty."""
-    with contextlib.suppress(FileNotFoundError):
+    """Remove a file (or an empty folder) from the staging folder, and the folders that leaves empty."""
+    try:
         os.unlink(f"{staging}/{rel}")
+    except IsADirectoryError:
+        os.rmdir(f"{staging}/{rel}")
+    except FileNotFoundError:
+        pass
     folder = rel.rpartition("/")[0]
     while folder:
         try:
@@ -368,15 +372,18 @@ class Spare:
         with contextlib.suppress(OSError):
             if self.folder:
                 self._survey = subprocess.Popen(
-                    ["find", str(self.folder), "-mindepth", "1", "(", "-type", "d", "-o", "-printf", "%y %P\\0", ")"],
+                    [
+                        *("find", str(self.folder), "-mindepth", "1", "(", "-type", "d"),
+                        *("(", "-empty", "-printf", "e %P\\0", "-o", "-true", ")", "-o", "-printf", "%y %P\\0", ")"),
+                    ],
                     stdin=subprocess.DEVNULL,
                     stdout=self._found,
                     stderr=subprocess.DEVNULL,
                 )
 
     def strays(self) -> list[str] | None:
-        """Paths in the spare folder, other than folders, that are not files the memo accounts for, or are
-        not plain files; None when the survey failed."""
+        """Paths in the spare folder that are not files the memo accounts for: other files, links, empty
+        folders; None when the survey failed."""
         found: list[tuple[str, str]] = []
         if self._survey is not None and self._found is not None:
             if self._survey.wait() != 0:
@@ -389,6 +396,8 @@ class Spare:
             assert self.folder is not None
             for top, folders, files in os.walk(self.folder):
                 where = Path(top).relative_to(self.folder)
+                if not folders and not files and top != str(self.folder):
+                    found.append(("e", where.as_posix()))
                 found += [("l", (where / name).as_posix()) for name in folders if os.path.islink(f"{top}/{name}")]
                 found += [(_kind(f"{top}/{name}"), (where / name).as_posix()) for name in files]
                 folders[:] = [n for n in folders if not os.path.islink(f"{top}/{n}")]
@@ -417,11 +426,7 @@ def _take_spare(output: Path, staging: Path, spare: Spare) -> bool:
     try:
         spare.folder.rename(staging)
         for rel in strays:
-            target = f"{staging}/{rel}"
-            if os.path.isdir(target) and not os.path.islink(target):
-                shutil.rmtree(target)
-            else:
-                os.unlink(target)
+            _remove(staging, rel)
         for rel in memo.changed:
             if not urls.is_safe(rel):
                 raise UsageError(f"refusing to write outside the output folder: {rel!r}")
