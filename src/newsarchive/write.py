@@ -419,7 +419,8 @@ def _kind(path: str) -> str:
 def _take_spare(output: Path, staging: Path, spare: Spare) -> bool:
     """Make the spare site the staging folder, brought up to the current site: its files are the site before
     the current one (the memo's `spare`), so the files the last build changed are linked from the current
-    site, or removed. False, with the staging folder empty, when there is no spare this memo describes."""
+    site, or removed. False, and no staging folder, when there is no spare this memo describes or it cannot
+    be brought up to date."""
     memo, strays = spare.memo, spare.strays() if spare.folder else None
     if spare.folder is None or strays is None:
         return False
