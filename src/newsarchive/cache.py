@@ -119,21 +119,27 @@ class _File:
         self.big = big  # each field not set yet: where its pieces lie in `view`
         self.articles: list[Article] = []
 
-    def fill(self, name: str) -> None:
+    def fill(self, name: str) -> bool:
         bounds = self.big.pop(name, None)
         if bounds is None:
-            raise AttributeError(name)
+            return False
         view = self.view
         values = BIG[name][2]([view[start:end] for start, end in pairwise(bounds)])
         deque(map(getattr(Article, name).__set__, self.articles, values), maxlen=0)
         if not self.big:
             self.articles = []  # each article holds its file, which need not hold them any longer
+        return True
+
+
+# Cache files are replaced whole (write.replace_file), never changed in place, so a mapped file stays as it was
+# read while a build uses it. Elsewhere than on POSIX systems a mapped file cannot be replaced: it is read.
+MAPPED = os.name == "posix"
 
 
 def _contents(handle: BinaryIO) -> mmap.mmap | bytes:
-    if os.name == "posix":
+    if MAPPED:
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    handle.seek(0)  # elsewhere a file mapped into memory cannot be replaced, as the next build's save does
+    handle.seek(0)
     return handle.read()
 
 
@@ -142,8 +148,8 @@ def _entries(index: Mapping[str, Any], view: memoryview) -> dict[str, Entry]:
     up."""
     names: list[str] = index["names"]
     count = len(names)
-    if len(index["signatures"]) != count or len(index["digests"]) != count or len(view) != index["size"]:
-        raise ValueError("a truncated or inconsistent cache file")
+    if len(index["signatures"]) != count or len(index["digests"]) != count:
+        raise ValueError("an inconsistent cache file")
     big: dict[str, array[int]] = {}
     end = 0
     for name, (per, _, _) in BIG.items():
@@ -152,7 +158,7 @@ def _entries(index: Mapping[str, Any], view: memoryview) -> dict[str, Entry]:
             raise ValueError(f"the values of {name} do not add up")
         big[name], end = bounds, bounds[-1]
     if end != len(view) or set(index["small"]) != set(SMALL):
-        raise ValueError("the fields do not add up")
+        raise ValueError("a truncated or inconsistent cache file")
     file = _File(view, big)
     file.articles = records(Article, count, {**index["small"], "_stored": [file] * count})
     entries: dict[str, Entry] = dict(
@@ -188,7 +194,6 @@ def _encode(key: str, entries: Mapping[str, Entry]) -> bytes:
         "small": {name: list(map(operator.attrgetter(name), articles)) for name in SMALL},
         "failed": failed,
         "big": big,
-        "size": sum(map(len, pieces)),
     }
     return b"".join([pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL), *pieces])
 

@@ -173,8 +173,8 @@ class Notice:
 
 
 class Filler(Protocol):
-    def fill(self, name: str) -> None:
-        """Set field `name` of every article this filler made, or raise AttributeError."""
+    def fill(self, name: str) -> bool:
+        """Set field `name` of every article this filler made; False when it has no such field to set."""
 
 
 class Stored:
@@ -194,8 +194,8 @@ class Stored:
                 except AttributeError:
                     pass
                 else:
-                    filler.fill(name)
-                    return object.__getattribute__(self, name)
+                    if filler.fill(name):
+                        return object.__getattribute__(self, name)
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self)
 
     _stored: Filler
@@ -249,6 +249,8 @@ def records(cls: type[R], count: int, columns: Mapping[str, Sequence[object]]) -
     """`count` records of the slotted class `cls`, each slot named in `columns` set from its column, a column at a
     time: a frozen dataclass's `__init__` sets each field of each record with a call of its own, several times
     slower (a tenth of a second for the articles of a big archive). Slots not named are left unset."""
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} is checked or completed after __init__, which records() would skip")
     made = list(map(object.__new__, repeat(cls, count)))
     for name, column in columns.items():
         if len(column) != count:
