@@ -138,7 +138,10 @@ MAPPED = os.name == "posix"
 
 def _contents(handle: BinaryIO) -> mmap.mmap | bytes:
     if MAPPED:
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system that cannot map files
+            pass
     handle.seek(0)
     return handle.read()
 
