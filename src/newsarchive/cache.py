@@ -277,6 +277,9 @@ class LoadCache:
         the whole cache would take as much memory again as the articles it holds."""
         if self.folder is None:
             return
-        for shard in sorted(self.changed):
-            names = [name for name, mine in self.shard_of.items() if mine == shard]
-            yield shard_name(shard), _encode(self.key, {name: self.entries[name] for name in names})
+        members: dict[int, dict[str, Entry]] = {shard: {} for shard in self.changed}
+        for name, shard in self.shard_of.items():
+            if shard in members:
+                members[shard][name] = self.entries[name]
+        for shard, entries in sorted(members.items()):
+            yield shard_name(shard), _encode(self.key, entries)
