@@ -30,7 +30,6 @@ import operator
 import os
 import pickle
 from array import array
-from collections import deque
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import fields
 from itertools import accumulate, pairwise
@@ -39,7 +38,7 @@ from typing import Any, BinaryIO
 
 from . import __version__
 from .discover import Signature
-from .model import Article, Blocks, Lines, Notice, records
+from .model import STORED_APART, Article, Blocks, Lines, Notice, records, set_field
 
 Result = Article | tuple[Notice, ...]
 
@@ -74,6 +73,7 @@ BIG: dict[str, tuple[int, Callable[[Article], tuple[Piece, ...]], Callable[[list
         ],
     ),
 }
+assert set(BIG) <= set(STORED_APART), "only a field stored apart can be left unset until read"
 SMALL = tuple(f.name for f in fields(Article) if f.name not in BIG)
 
 
@@ -125,7 +125,7 @@ class _File:
             return False
         view = self.view
         values = BIG[name][2]([view[start:end] for start, end in pairwise(bounds)])
-        deque(map(getattr(Article, name).__set__, self.articles, values), maxlen=0)
+        set_field(Article, self.articles, name, values)
         if not self.big:
             self.articles = []  # each article holds its file, which need not hold them any longer
         return True

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import repeat
-from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, overload
+from typing import Any, Literal, Protocol, TypeVar, overload
 
 BlockKind = Literal["paragraph", "subheading", "pullquote", "list"]
 
@@ -178,27 +178,39 @@ class Filler(Protocol):
 
 
 class Stored:
-    """The base of `Article`: a record read from the build cache is made without its big fields (see cache.py),
-    and one of them is set, with the same field of the other records read from that cache file, when it is
-    first read. Records made any other way have every field set and never reach `__getattr__`."""
+    """The base of `Article`: a record read from the build cache is made without the fields STORED_APART, and
+    one of them is set, with the same field of the other records read from that cache file, when it is first
+    read (see cache.py). Records made any other way have every field set."""
 
     __slots__ = ("_stored",)
-
-    if not TYPE_CHECKING:  # to the type checker, an attribute that is not a field is a mistake
-
-        def __getattr__(self, name: str) -> object:
-            # Python calls this only when a slot is unset: for a field not read yet, it asks the filler.
-            if name != "_stored":
-                try:
-                    filler = self._stored
-                except AttributeError:
-                    pass
-                else:
-                    if filler.fill(name):
-                        return object.__getattribute__(self, name)
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self)
-
     _stored: Filler
+
+
+class _StoredApart:
+    """A field in STORED_APART: read from its slot, or when that is unset, from the record's filler. A descriptor
+    on these few fields only: a `__getattr__` would slow down the reading of every field of every record."""
+
+    __slots__ = ("name", "slot")
+
+    def __init__(self, name: str, slot: Any) -> None:
+        self.name, self.slot = name, slot
+
+    def __get__(self, record: Stored | None, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        try:
+            return self.slot.__get__(record, owner)
+        except AttributeError:
+            filler: Filler | None = getattr(record, "_stored", None)
+            if filler is None or not filler.fill(self.name):
+                raise
+            return self.slot.__get__(record, owner)
+
+    def __set__(self, record: Stored, value: object) -> None:
+        self.slot.__set__(record, value)
+
+    def __delete__(self, record: Stored) -> None:
+        self.slot.__delete__(record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +257,12 @@ class Article(Stored):
         return "\n".join(parts)
 
 
+# The fields of an Article that a record read from the build cache leaves in the cache file until first read.
+STORED_APART = ("blocks", "lines", "sketch", "terms")
+for _name in STORED_APART:
+    setattr(Article, _name, _StoredApart(_name, vars(Article)[_name]))
+
+
 def records(cls: type[R], count: int, columns: Mapping[str, Sequence[object]]) -> list[R]:
     """`count` records of the slotted class `cls`, each slot named in `columns` set from its column, a column at a
     time: a frozen dataclass's `__init__` sets each field of each record with a call of its own, twice as slow
@@ -255,8 +273,16 @@ def records(cls: type[R], count: int, columns: Mapping[str, Sequence[object]]) -
     for name, column in columns.items():
         if len(column) != count:
             raise ValueError(f"{len(column)} values of {cls.__name__}.{name} for {count} records")
-        deque(map(getattr(cls, name).__set__, made, column), maxlen=0)
+        set_field(cls, made, name, column)
     return made
+
+
+def set_field(cls: type[R], made: Sequence[R], name: str, values: Iterable[object]) -> None:
+    """Set slot `name` of each record of `made` (of the slotted class `cls`) to its value, straight into the slot."""
+    slot = getattr(cls, name)
+    if isinstance(slot, _StoredApart):
+        slot = slot.slot
+    deque(map(slot.__set__, made, values), maxlen=0)
 
 
 def fast_pickle(cls: type) -> None:
