@@ -131,6 +131,7 @@ def _build(
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     jobs = config.jobs or default_jobs()
     cache = LoadCache(cache_folder, loader_key(_loader_settings(config)))
+    gc.freeze()  # the records read live to the end of the build too (see below), and are many
     loaded, failed = load.load_all(
         sources, rules, config.max_file_bytes, jobs=jobs, cache=cache, progress=progress, signatures=signatures
     )

@@ -25,7 +25,7 @@ from .decode import decode
 from .discover import SIDECAR_SUFFIXES, Signature, Source, discover, signature_of, source_for
 from .errors import ContentError
 from .frontmatter import Meta, parse_yaml
-from .model import Article, Notice
+from .model import Article, Notice, records
 from .parse import Rules, parse_article
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -131,19 +131,10 @@ def load_all(
     global _WORK
     sources = list(sources)
     cache = cache or LoadCache(None, "")
-    results: dict[str, Result] = {}
-    digests: dict[str, str] = {}
-    signatures = dict(signatures) if signatures is not None else {s.display: signature_of(s) for s in sources}
-    pending: list[tuple[Source, str | None]] = []
-    for source in sources:
-        key = source.display
-        signature = signatures[key]
-        hit = cache.get(key, signature)
-        if hit is None:
-            pending.append((source, cache.digest(key)))
-        else:
-            results[key] = hit
-            digests[key] = cache.digest(key) or ""
+    if signatures is None:
+        signatures = {s.display: signature_of(s) for s in sources}
+    found = cache.unchanged(signatures)
+    pending = [(source, cache.digest(source.display)) for source in sources if source.display not in found]
     _WORK = (rules, max_bytes)
     cached = len(sources) - len(pending)
     tell = progress or (lambda stage, done, total: None)
@@ -158,17 +149,21 @@ def load_all(
         if result is None:  # unchanged content under a new modification time
             result = cache.get(key, None, digest)
             assert result is not None
-        results[key] = result
-        digests[key] = digest
+        found[key] = (signatures[key], digest, result)
         if digest:
             cache.put(key, signatures[key], digest, result)
-    cache.keep_only(results)
-    loaded: list[Loaded] = []
+    cache.keep_only(found)
+    entries = [found[source.display] for source in sources]
     problems: list[Notice] = []
-    for source in sources:
-        result = results[source.display]
-        if isinstance(result, Article):
-            loaded.append(Loaded(source, result, digests[source.display]))
-        else:
-            problems.extend(result)
+    good = sources
+    if not all(isinstance(entry[2], Article) for entry in entries):
+        problems = [notice for entry in entries if not isinstance(entry[2], Article) for notice in entry[2]]
+        good = [source for source, entry in zip(sources, entries, strict=True) if isinstance(entry[2], Article)]
+        entries = [entry for entry in entries if isinstance(entry[2], Article)]
+    # Made a field at a time: ten thousand are made on every build (see model.records).
+    loaded = records(
+        Loaded,
+        len(entries),
+        {"source": good, "article": [entry[2] for entry in entries], "digest": [entry[1] for entry in entries]},
+    )
     return loaded, problems
