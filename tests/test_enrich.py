@@ -8,11 +8,13 @@ import pickle
 import random
 from dataclasses import dataclass, replace
 from pathlib import Path
+from unittest import mock
 
 from benchmarks.corpus import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsarchive import topics
 from newsarchive.cache import Shelf
 from newsarchive.cache import _shard as _shard
 from newsarchive.config import Config
@@ -178,11 +180,23 @@ def _stories(files: dict[str, _Story]) -> list[Filed]:
 
 
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(start=st.lists(_STORY, min_size=1, max_size=12), changes=st.lists(_CHANGE, min_size=1, max_size=8))
-def test_enrich_from_any_earlier_memory_equals_enrich_afresh(start: list[_Story], changes: list[tuple]) -> None:
+@given(
+    start=st.lists(_STORY, min_size=1, max_size=12),
+    changes=st.lists(_CHANGE, min_size=1, max_size=8),
+    one_by_one=st.sampled_from([0, 10**9]),
+)
+def test_enrich_from_any_earlier_memory_equals_enrich_afresh(
+    start: list[_Story], changes: list[tuple], one_by_one: int
+) -> None:
     """Over edits, cuts, additions, removals, renames, copies, new tags and dates, tagged and untagged: the site
-    and the memory that `enrich` makes from the last build's memory (or an older one) are those it makes from none.
+    and the memory that `enrich` makes from the last build's memory (or an older one) are those it makes from none;
+    whether the articles a changed word could reach are looked in one by one or all at once.
     """
+    with mock.patch.object(topics, "_ONE_BY_ONE", one_by_one):
+        _enrich_from_memory(start, changes)
+
+
+def _enrich_from_memory(start: list[_Story], changes: list[tuple]) -> None:
     files = {f"f{n}.txt": story for n, story in enumerate(start)}
     config = Config()
     memories = [enrich(_stories(files), config).memory]
