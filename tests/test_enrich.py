@@ -14,6 +14,7 @@ from benchmarks.corpus import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsarchive import enrich as enrich_module
 from newsarchive import topics
 from newsarchive.cache import Shelf
 from newsarchive.cache import _shard as _shard
@@ -184,15 +185,17 @@ def _stories(files: dict[str, _Story]) -> list[Filed]:
     start=st.lists(_STORY, min_size=1, max_size=12),
     changes=st.lists(_CHANGE, min_size=1, max_size=8),
     one_by_one=st.sampled_from([0, 10**9]),
+    regroup=st.sampled_from([1, 10**9]),
 )
 def test_enrich_from_any_earlier_memory_equals_enrich_afresh(
-    start: list[_Story], changes: list[tuple], one_by_one: int
+    start: list[_Story], changes: list[tuple], one_by_one: int, regroup: int
 ) -> None:
     """Over edits, cuts, additions, removals, renames, copies, new tags and dates, tagged and untagged: the site
     and the memory that `enrich` makes from the last build's memory (or an older one) are those it makes from none;
-    whether the articles a changed word could reach are looked in one by one or all at once.
+    whether the articles a changed word could reach are looked in one by one or all at once, and whether the
+    topics are grouped again from the last build's or afresh.
     """
-    with mock.patch.object(topics, "_ONE_BY_ONE", one_by_one):
+    with mock.patch.object(topics, "_ONE_BY_ONE", one_by_one), mock.patch.object(enrich_module, "_REGROUP", regroup):
         _enrich_from_memory(start, changes)
 
 
