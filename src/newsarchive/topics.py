@@ -403,8 +403,8 @@ def _keywords(terms: _Terms, changes: _Changes, total: int) -> tuple[_Vectors, d
             for word, ats in reached.items():
                 needle = " " + word + " "
                 for at in ats:
-                    i = at if where is None else where.get(at)
-                    if i is not None and places[i] == at and needle in " " + terms[i][0] + " ":
+                    holder = at if where is None else where.get(at)
+                    if holder is not None and places[holder] == at and needle in " " + terms[holder][0] + " ":
                         again.add(at)
     if changes.same_total:
         keywords, weights, bounds = list(old.keywords), _floats(old.weights), _floats(old.bounds)
