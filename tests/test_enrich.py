@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from newsarchive import enrich as enrich_module
 from newsarchive import topics
+from newsarchive.build import _read_pickle, _save_pickle
 from newsarchive.cache import Shelf
 from newsarchive.cache import _shard as _shard
 from newsarchive.config import Config
@@ -311,3 +312,25 @@ def test_the_words_of_articles_are_read_from_their_shelf_and_a_bad_shelf_is_not_
         edit(1)
         kept = build(again.memory)
         assert kept.memory.found.kept > 0, f"{spoil}: the shelf was written whole again, and is used"
+
+
+def test_a_memory_saved_and_read_back_is_the_same_and_a_damaged_one_is_not_used(tmp_path: Path) -> None:
+    """Topics shared by many articles are saved once each (topics.pack_rows): what is read back is what was saved.
+    A file whose numbers point past its topics is not read, and the build works everything out afresh."""
+    files = {
+        f"f{n:02d}.txt": _Story(_HEADLINES[n % 5], n % 4 or None, (_TAGS[n % 3],) if n % 2 else (), ("Ferry.",))
+        for n in range(16)
+    }
+    site = enrich(_stories(files), Config())
+    assert len(set(site.memory.slugs)) < len(site.memory.slugs), "rows are shared"
+    path = tmp_path / "related.pickle"
+    _save_pickle(path, "salt", site.memory, shared=False)
+    read = _read_pickle(path, "salt", Memory)
+    assert read == site.memory and read.slugs == site.memory.slugs and read.topics == site.memory.topics
+    assert read.found.topics == site.memory.found.topics
+    # The same memory with one row number past the end of its table.
+    table, rows = topics.pack_rows(site.memory.slugs)
+    saved = path.read_bytes()
+    assert rows in saved
+    path.write_bytes(saved.replace(rows, rows[:-4] + len(table).to_bytes(4, "little")))
+    assert _read_pickle(path, "salt", Memory) is None

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from itertools import compress
 from pathlib import Path
 from typing import cast
@@ -69,9 +69,17 @@ class Memory:
     topics: tuple[Topic, ...] = ()
     slugs: tuple[tuple[str, ...], ...] = ()
 
+    def __reduce__(self) -> tuple[Callable[..., Memory], tuple[object, ...]]:
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "slugs"}
+        return _unpickle_memory, (values, *topic_finder.pack_rows(self.slugs))
+
     def kept_in(self, folder: Path, key: str) -> Memory:
         """This memory, reading the words of the articles it knows from the shelf in `folder` (cache.Shelf)."""
         return replace(self, found=replace(self.found, words=Shelf(folder, key)))
+
+
+def _unpickle_memory(values: dict[str, object], table: tuple[tuple[str, ...], ...], rows: bytes) -> Memory:
+    return Memory(**values, slugs=topic_finder.unpack_rows(table, rows))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

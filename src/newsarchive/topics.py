@@ -31,10 +31,10 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from itertools import accumulate, compress, repeat
-from typing import cast
+from typing import TypeVar, cast
 
 from . import textmatch
 from .cache import Shelf
@@ -127,6 +127,12 @@ class Memory:
     kept: int = field(default=0, compare=False)  # how many of `related` were kept from the memory before
     words: Shelf = field(default_factory=Shelf, compare=False)  # each article's words (Article.terms[0]), by id
 
+    def __reduce__(self) -> tuple[Callable[..., Memory], tuple[object, ...]]:
+        # Most articles share their topics with many others: each set of topics is saved once, with a number for
+        # each article, which is quicker to save and to load than ten thousand tuples of strings.
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("topics", "words")}
+        return _unpickle_memory, (values, *pack_rows(self.topics))
+
     def whole(self) -> bool:
         """Whether every part is there for every article (a memory that is not is not used)."""
         n = len(self.ids)
@@ -136,6 +142,25 @@ class Memory:
             and len(self.weights) == n * KEYWORDS * 8
             and len(self.bounds) == n * 16
         )
+
+
+def _unpickle_memory(values: dict[str, object], table: tuple[tuple[str, ...], ...], rows: bytes) -> Memory:
+    return Memory(**values, topics=unpack_rows(table, rows))  # type: ignore[arg-type]
+
+
+R = TypeVar("R")
+
+
+def pack_rows(rows: Sequence[R]) -> tuple[tuple[R, ...], bytes]:
+    """`rows` as the distinct rows, in order, and each row's number among them (array "I")."""
+    table = dict.fromkeys(rows)
+    number = dict(zip(table, range(len(table)), strict=True))
+    return tuple(table), array("I", map(number.__getitem__, rows)).tobytes()
+
+
+def unpack_rows(table: tuple[R, ...], packed: bytes) -> tuple[R, ...]:
+    """What `pack_rows` packed. Raises on rows that are not there."""
+    return tuple(map(table.__getitem__, _ints(packed)))
 
 
 def _ints(packed: bytes) -> array[int]:
