@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
@@ -285,3 +287,42 @@ def test_a_build_keeps_its_memory_and_the_next_build_uses_it(tmp_path: Path):
     with _counting("_links") as from_scratch:
         assert build(config).copies == folded
     assert from_scratch == [1]
+
+
+def test_an_article_known_by_its_id_is_not_asked_for_its_sketch_and_a_memory_that_does_not_add_up_is_not_used():
+    """The memory keeps each article's sketch by its id (source path and file hash): an article it knows is not
+    asked for its own. Sketches that do not match their ids in number mean working out afresh."""
+    stories = _archive(30, 6)
+    for i in range(0, 12, 3):  # near-copies, one word changed in each
+        day, words, joint = stories[f"{i:03d}.txt"]
+        stories[f"{i:03d}-copy.txt"] = (
+            day,
+            (*words[:30], "quay" if words[30] != "quay" else "pier", *words[31:]),
+            joint,
+        )
+    items = [_loaded(rel, s) for rel, s in stories.items()]
+    truth = _grouping(dedupe.across(items))
+    assert sum(len(copies) for _, copies in truth) == 4
+    _, memory = dedupe.across_with_memory(items)
+    assert sorted(memory.ids) == sorted(f"{i.source.rel}\0{i.digest}" for i in items)
+    # The same articles, each with a sketch of its own that finds no copy: only the memory's find them.
+    blind = [
+        Loaded(i.source, replace(i.article, sketch=array("I", [n]).tobytes()), i.digest) for n, i in enumerate(items)
+    ]
+    assert _grouping(dedupe.across(blind)) != truth
+    with _counting("_links") as from_scratch:
+        assert _grouping(dedupe.across_with_memory(blind, memory)[0]) == truth
+    assert from_scratch == [0]
+    # An edited article is not known by its new id: its own sketch is used.
+    day, words, joint = stories["003-copy.txt"]
+    stories["003-copy.txt"] = (day, (*words, "tide"), joint)
+    edited = [_loaded(rel, s) for rel, s in stories.items()]
+    assert _grouping(dedupe.across_with_memory(edited, memory)[0]) == _grouping(dedupe.across(edited))
+    for damaged in (
+        replace(memory, sketches=memory.sketches[:-1]),
+        replace(memory, ids=list(memory.ids)),
+        replace(memory, sketches=(*memory.sketches[:-1], "not a sketch")),
+    ):
+        with _counting("_links") as from_scratch:
+            assert _grouping(dedupe.across_with_memory(items, damaged)[0]) == truth
+        assert from_scratch == [1]

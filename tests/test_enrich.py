@@ -8,11 +8,15 @@ import pickle
 import random
 from dataclasses import dataclass, replace
 from pathlib import Path
+from unittest import mock
 
 from benchmarks.corpus import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsarchive import enrich as enrich_module
+from newsarchive import topics
+from newsarchive.build import _read_pickle, _save_pickle
 from newsarchive.cache import Shelf
 from newsarchive.cache import _shard as _shard
 from newsarchive.config import Config
@@ -178,11 +182,25 @@ def _stories(files: dict[str, _Story]) -> list[Filed]:
 
 
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(start=st.lists(_STORY, min_size=1, max_size=12), changes=st.lists(_CHANGE, min_size=1, max_size=8))
-def test_enrich_from_any_earlier_memory_equals_enrich_afresh(start: list[_Story], changes: list[tuple]) -> None:
+@given(
+    start=st.lists(_STORY, min_size=1, max_size=12),
+    changes=st.lists(_CHANGE, min_size=1, max_size=8),
+    one_by_one=st.sampled_from([0, 10**9]),
+    regroup=st.sampled_from([1, 10**9]),
+)
+def test_enrich_from_any_earlier_memory_equals_enrich_afresh(
+    start: list[_Story], changes: list[tuple], one_by_one: int, regroup: int
+) -> None:
     """Over edits, cuts, additions, removals, renames, copies, new tags and dates, tagged and untagged: the site
-    and the memory that `enrich` makes from the last build's memory (or an older one) are those it makes from none.
+    and the memory that `enrich` makes from the last build's memory (or an older one) are those it makes from none;
+    whether the articles a changed word could reach are looked in one by one or all at once, and whether the
+    topics are grouped again from the last build's or afresh.
     """
+    with mock.patch.object(topics, "_ONE_BY_ONE", one_by_one), mock.patch.object(enrich_module, "_REGROUP", regroup):
+        _enrich_from_memory(start, changes)
+
+
+def _enrich_from_memory(start: list[_Story], changes: list[tuple]) -> None:
     files = {f"f{n}.txt": story for n, story in enumerate(start)}
     config = Config()
     memories = [enrich(_stories(files), config).memory]
@@ -294,3 +312,25 @@ def test_the_words_of_articles_are_read_from_their_shelf_and_a_bad_shelf_is_not_
         edit(1)
         kept = build(again.memory)
         assert kept.memory.found.kept > 0, f"{spoil}: the shelf was written whole again, and is used"
+
+
+def test_a_memory_saved_and_read_back_is_the_same_and_a_damaged_one_is_not_used(tmp_path: Path) -> None:
+    """Topics shared by many articles are saved once each (topics.pack_rows): what is read back is what was saved.
+    A file whose numbers point past its topics is not read, and the build works everything out afresh."""
+    files = {
+        f"f{n:02d}.txt": _Story(_HEADLINES[n % 5], n % 4 or None, (_TAGS[n % 3],) if n % 2 else (), ("Ferry.",))
+        for n in range(16)
+    }
+    site = enrich(_stories(files), Config())
+    assert len(set(site.memory.slugs)) < len(site.memory.slugs), "rows are shared"
+    path = tmp_path / "related.pickle"
+    _save_pickle(path, "salt", site.memory, shared=False)
+    read = _read_pickle(path, "salt", Memory)
+    assert read == site.memory and read.slugs == site.memory.slugs and read.topics == site.memory.topics
+    assert read.found.topics == site.memory.found.topics
+    # The same memory with one row number past the end of its table.
+    table, rows = topics.pack_rows(site.memory.slugs)
+    saved = path.read_bytes()
+    assert rows in saved
+    path.write_bytes(saved.replace(rows, rows[:-4] + len(table).to_bytes(4, "little")))
+    assert _read_pickle(path, "salt", Memory) is None

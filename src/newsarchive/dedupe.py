@@ -28,8 +28,8 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, count
-from typing import TypeVar
+from itertools import chain, compress, count, repeat
+from typing import TypeVar, cast
 
 from . import textmatch
 from .load import Loaded
@@ -63,6 +63,7 @@ class Filed:
 _REL = operator.attrgetter("source.rel")
 _DATE = operator.attrgetter("article.date")
 _SKETCH = operator.attrgetter("article.sketch")
+_DIGEST = operator.attrgetter("digest")
 
 
 def _ranked(items: Iterable[Loaded]) -> list[Loaded]:
@@ -117,13 +118,17 @@ class Memory:
     the pairs worked out again are those of the new sketches and of the sketches holding a fingerprint that
     became, or stopped being, a stock phrase. Exact comparisons depend only on the two articles, so they are
     kept by the articles' ids (the source path and the file's hash, as enrich names them): `scores` for the
-    similarities, `same` for whether two articles with one sketch have the same text.
+    similarities, `same` for whether two articles with one sketch have the same text. An article's sketch
+    depends on its content alone, so it is kept by the article's id too (`ids`, `sketches`): an article known
+    by its id is not asked for its sketch, which a cached article keeps in the cache file until read.
     """
 
     links: Links = field(default_factory=dict)
     stock: dict[int, int] = field(default_factory=dict)
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
     same: dict[tuple[str, str], bool] = field(default_factory=dict)
+    ids: tuple[str, ...] = ()
+    sketches: tuple[bytes, ...] = ()
 
 
 def across(items: Sequence[Loaded]) -> list[Filed]:
@@ -135,14 +140,28 @@ def across_with_memory(items: Sequence[Loaded], memory: Memory | None = None) ->
 
     The stories are the same with any memory or none."""
     ordered = _ranked(items)
-    sketches = list(map(_SKETCH, ordered))
+    ids = _ids(ordered)
+    usable = memory is not None and _usable(memory)
+    known: dict[str, bytes] = dict(zip(memory.ids, memory.sketches, strict=True)) if memory and usable else {}
+    known.pop("", None)
+    sketches: list[bytes | None] = list(map(known.get, ids))
     for i in compress(range(len(sketches)), map(operator.not_, sketches)):
-        sketches[i] = _sketch(ordered[i].article)
-    nodes = list(dict.fromkeys(sketches))
-    found = _update(nodes, memory) if memory is not None and _usable(memory) else None
-    links, stock = found or _links(nodes)
-    stories, scores, same = _assign(ordered, sketches, links, memory or Memory())
-    return stories, Memory(links, stock, scores, same)
+        sketches[i] = _SKETCH(ordered[i]) or _sketch(ordered[i].article)
+    have = cast(list[bytes], sketches)
+    nodes = dict.fromkeys(have)
+    found = _update(nodes, memory) if memory is not None and usable else None
+    links, stock = found or _links(list(nodes))
+    stories, scores, same = _assign(ordered, ids, have, links, memory or Memory())
+    return stories, Memory(links, stock, scores, same, tuple(ids), tuple(have))
+
+
+def _ids(ordered: list[Loaded]) -> list[str]:
+    """Each article's id: its source path and its file's hash; "" for one made without a hash."""
+    digests = list(map(_DIGEST, ordered))
+    ids = list(map("{}\0{}".format, map(_REL, ordered), digests))
+    for i in compress(range(len(ids)), map(operator.not_, digests)):
+        ids[i] = ""
+    return ids
 
 
 def _fingerprints(sketch: bytes) -> array[int]:
@@ -184,15 +203,19 @@ def _links(nodes: list[bytes]) -> tuple[Links, dict[int, int]]:
 
 
 def _usable(memory: Memory) -> bool:
-    return all(isinstance(f, dict) for f in (memory.links, memory.stock, memory.scores, memory.same))
+    return all(isinstance(f, dict) for f in (memory.links, memory.stock, memory.scores, memory.same)) and (
+        isinstance(memory.ids, tuple)
+        and isinstance(memory.sketches, tuple)
+        and len(memory.ids) == len(memory.sketches)
+        and all(map(isinstance, memory.sketches, repeat(bytes)))
+    )
 
 
-def _update(nodes: list[bytes], memory: Memory) -> tuple[Links, dict[int, int]] | None:
+def _update(nodes: dict[bytes, None], memory: Memory) -> tuple[Links, dict[int, int]] | None:
     """`_links(nodes)`, worked out from the last call's; None when the memory does not add up."""
     before = memory.links
-    canon = {node: node for node in nodes}  # the memory's sketches are kept as this call's, stored once
-    added = [node for node in nodes if node not in before]
-    removed = [node for node in before if node not in canon]
+    added = list(compress(nodes, map(operator.not_, map(before.__contains__, nodes))))
+    removed = list(compress(before, map(operator.not_, map(nodes.__contains__, before))))
     if not added and not removed:
         return before, memory.stock
     change: Counter[int] = Counter()
@@ -225,13 +248,16 @@ def _update(nodes: list[bytes], memory: Memory) -> tuple[Links, dict[int, int]] 
         holders.update(_holders(nodes, missing))
     found = {node: _linked(node, holders, stock) for node in dirty}
     gone = dirty.union(removed)
-    links: Links = {}
-    for node in nodes:
-        if node in dirty:
-            links[node] = found[node]
-        else:
-            kept = before[node]
-            links[node] = tuple(canon[other] for other in kept if other not in gone) if kept else kept
+    # The pairs are kept but those of a sketch gone or worked out again; as pairs go both ways, the sketches that
+    # lose one are those the gone and the worked out were paired with.
+    links: Links = dict(before)
+    for node in removed:
+        del links[node]
+    for node in gone:
+        for other in before.get(node, ()):
+            if other not in gone:
+                links[other] = tuple(o for o in links[other] if o not in gone)
+    links.update(found)
     for node, others in found.items():
         for other in others:
             if other not in dirty:
@@ -262,7 +288,7 @@ def _linked(node: bytes, holders: dict[int, list[bytes]], stock: dict[int, int])
 
 
 def _assign(
-    ordered: list[Loaded], sketches: list[bytes], links: Links, memory: Memory
+    ordered: list[Loaded], ids: list[str], sketches: list[bytes], links: Links, memory: Memory
 ) -> tuple[list[Filed], dict[tuple[str, str], float], dict[tuple[str, str], bool]]:
     """Each article, in order, to the story of an earlier one with the same text, else of the most similar
     earlier canonical copy among its candidates (the first on ties), else a story of its own.
@@ -274,10 +300,9 @@ def _assign(
     sigs: dict[int, frozenset[bytes]] = {}
 
     def key(m: int, n: int) -> tuple[str, str] | None:
-        x, y = ordered[m], ordered[n]
-        if not (x.digest and y.digest):  # an article made without a hash is not known by one
+        a, b = ids[m], ids[n]
+        if not (a and b):  # an article made without a hash is not known by one
             return None
-        a, b = f"{x.source.rel}\0{x.digest}", f"{y.source.rel}\0{y.digest}"
         return (a, b) if a <= b else (b, a)
 
     def remembered(
@@ -322,10 +347,13 @@ def _assign(
     shared = {sketch for sketch, n in Counter(sketches).items() if n > 1} if len(links) < len(sketches) else set()
     by_sketch: dict[bytes, list[int]] = {}
     leaders: dict[bytes, list[int]] = {}
-    for n, sketch in enumerate(sketches):
-        linked = links[sketch]
-        if not linked and sketch not in shared:  # no article can be its copy, nor it theirs: most articles
-            continue
+    # Only an article with a candidate or a sketch it shares can be a copy, or have one: few articles.
+    linking = list(map(links.__getitem__, sketches))
+    involved = set(compress(range(len(sketches)), linking))
+    if shared:
+        involved.update(compress(range(len(sketches)), map(shared.__contains__, sketches)))
+    for n in sorted(involved):
+        sketch, linked = sketches[n], linking[n]
         if sketch in shared:
             earlier = by_sketch.setdefault(sketch, [])
             found = next((story[m] for m in earlier if same_text(m, n)), None)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from itertools import compress
 from pathlib import Path
 from typing import cast
@@ -25,7 +25,7 @@ from . import urls
 from .cache import Shelf
 from .config import Config
 from .dedupe import Filed
-from .model import Article
+from .model import Article, records
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +55,9 @@ Place = tuple[str, str, str]  # path, URL, id
 class Memory:
     """What enrich worked out last time, for the next build to start from: each article's path before any
     slug collision is settled, its URL and its stable id (they depend only on the file and the site's URL), in
-    the order of the articles' content ids (`f"{rel}\\0{digest}"`) in `found`, and what finding topics and
-    related articles learned (topics.Memory). Kept as a few long tuples, which are quick to save and load.
+    the order of the articles' content ids (`f"{rel}\\0{digest}"`) in `found`, what finding topics and
+    related articles learned (topics.Memory), and the topics grouped from them. Kept as a few long tuples,
+    which are quick to save and load.
     """
 
     site_url: str = ""
@@ -64,10 +65,21 @@ class Memory:
     urls: tuple[str, ...] = ()
     uids: tuple[str, ...] = ()
     found: topic_finder.Memory = field(default_factory=topic_finder.Memory)
+    # The site's topics, and each entry's (in site order), as grouped from the topics `found` gives each article.
+    topics: tuple[Topic, ...] = ()
+    slugs: tuple[tuple[str, ...], ...] = ()
+
+    def __reduce__(self) -> tuple[Callable[..., Memory], tuple[object, ...]]:
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "slugs"}
+        return _unpickle_memory, (values, *topic_finder.pack_rows(self.slugs))
 
     def kept_in(self, folder: Path, key: str) -> Memory:
         """This memory, reading the words of the articles it knows from the shelf in `folder` (cache.Shelf)."""
         return replace(self, found=replace(self.found, words=Shelf(folder, key)))
+
+
+def _unpickle_memory(values: dict[str, object], table: tuple[tuple[str, ...], ...], rows: bytes) -> Memory:
+    return Memory(**values, slugs=topic_finder.unpack_rows(table, rows))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +97,9 @@ class Site:
         older = self.entries[index + 1] if index + 1 < len(self.entries) else None
         return newer, older
 
+
+# The topics are grouped again from the last build's when at most one entry in _REGROUP has other topics.
+_REGROUP = 8
 
 # An article placed: its story, content id ("" when the file's hash is not known), path, URL, id, date (for
 # sorting; undated as the earliest) and its place before any slug collision is settled. A plain tuple: ten
@@ -150,9 +165,10 @@ def _settle_collisions(placed: list[_Placed], site_url: str) -> None:
 
     Only the stories that share a path, and those whose path one of them would settle on, are taken in that
     order: the others keep their own path whatever the order, as nothing else takes it."""
-    count = Counter(map(operator.itemgetter(2), placed))
-    involved = {n for n, p in enumerate(placed) if count[p[2]] > 1}
-    alone = {p[2]: n for n, p in enumerate(placed) if count[p[2]] == 1}
+    paths = list(map(operator.itemgetter(2), placed))
+    count = Counter(paths)
+    shared = {path for path, n in count.items() if n > 1}
+    involved = set(compress(range(len(paths)), map(shared.__contains__, paths)))
     while True:
         taken: set[str] = set()
         settled: dict[int, str] = {}
@@ -162,7 +178,8 @@ def _settle_collisions(placed: list[_Placed], site_url: str) -> None:
                 path = settled[n] = _settle(placed[n][0].loaded.article, taken)
             taken.add(path)
         # A story settled on another's own path: that one is in the queue too, and all goes again.
-        reached = {alone.pop(path) for path in settled.values() if path in alone}
+        reached = {paths.index(path) for path in settled.values() if count[path] == 1}
+        reached -= involved
         if not reached:
             break
         involved |= reached
@@ -171,8 +188,61 @@ def _settle_collisions(placed: list[_Placed], site_url: str) -> None:
         placed[n] = (story, key, path, urls.permalink(site_url, path), uid, date, place)
 
 
-def _topics(names_per_entry: Sequence[tuple[str, ...]]) -> tuple[tuple[Topic, ...], list[tuple[str, ...]]]:
-    """Group entries by topic slug; a topic is named by the first spelling met in site order."""
+def _topics(
+    names_per_entry: Sequence[tuple[str, ...]], memory: Memory
+) -> tuple[tuple[Topic, ...], list[tuple[str, ...]]]:
+    """Group entries by topic slug; a topic is named by the first spelling met in site order. What `memory`
+    grouped is kept where the entries' topics are those it grouped; the rest is grouped again."""
+    before = memory.found.topics
+    if len(before) == len(names_per_entry) == len(memory.slugs) and memory.topics:
+        changed = list(compress(range(len(before)), map(operator.ne, names_per_entry, before)))
+        if len(changed) * _REGROUP <= len(before):
+            return _topics_again(names_per_entry, changed, memory.topics, memory.slugs)
+    return _topics_afresh(names_per_entry)
+
+
+def _slugs(names: tuple[str, ...], slug_of: dict[str, str]) -> tuple[str, ...]:
+    """The slugs of an entry's topics, each once, in order."""
+    found: list[str] = []
+    for name in names:
+        if (slug := slug_of.get(name)) is None:
+            slug = slug_of[name] = urls.slugify(name)
+        if slug not in found:
+            found.append(slug)
+    return tuple(found)
+
+
+def _topics_again(
+    names_per_entry: Sequence[tuple[str, ...]],
+    changed: list[int],
+    topics: tuple[Topic, ...],
+    slugs_before: tuple[tuple[str, ...], ...],
+) -> tuple[tuple[Topic, ...], list[tuple[str, ...]]]:
+    """`_topics_afresh(names_per_entry)`, given what it gave for entries whose topics differ at `changed` only."""
+    slugs = list(slugs_before)
+    slug_of: dict[str, str] = {}
+    reached: set[str] = set()
+    for i in changed:
+        reached.update(slugs[i])
+        slugs[i] = _slugs(names_per_entry[i], slug_of)
+        reached.update(slugs[i])
+    if not reached:
+        return topics, slugs
+    at = set(changed)
+    kept = [topic for topic in topics if topic.slug not in reached]
+    members_before = {topic.slug: topic.members for topic in topics if topic.slug in reached}
+    for slug in sorted(reached):
+        members = [m for m in members_before.get(slug, ()) if m not in at]
+        members += [i for i in changed if slug in slugs[i]]
+        if members:
+            members.sort()
+            first = names_per_entry[members[0]]
+            name = next(name for name in first if _slugs((name,), slug_of) == (slug,))
+            kept.append(Topic(name, slug, tuple(members)))
+    return tuple(sorted(kept, key=lambda t: (t.name.casefold(), t.slug))), slugs
+
+
+def _topics_afresh(names_per_entry: Sequence[tuple[str, ...]]) -> tuple[tuple[Topic, ...], list[tuple[str, ...]]]:
     members: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     slugs_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # many entries share their tags
@@ -214,24 +284,21 @@ def enrich(stories: Sequence[Filed], config: Config, memory: Memory | None = Non
     names, related, found = topic_finder.find(articles, list(map(column(1), placed)), memory.found)
     # Where the articles were placed, in the order of the ids `found` keeps (none when it keeps none).
     paths, links, uids = zip(*map(column(6), placed), strict=True) if found.ids else ((), (), ())
-    topics, slugs = _topics(names)
+    topics, slugs = _topics(names, memory)
     copies: list[tuple[str, ...]] = list(map(_COPIES, ordered))
     for i in compress(range(len(copies)), copies):  # most stories have no copies
         copies[i] = tuple([copy.source.rel for copy in ordered[i].copies])
-    entries = tuple(
-        map(
-            Entry,
-            articles,
-            map(_LOADED_REL, loaded),
-            map(column(2), placed),
-            map(column(3), placed),
-            map(column(4), placed),
-            map(_DIGEST, loaded),
-            copies,
-            slugs,
-            related,
-        )
-    )
-    return Site(
-        config, entries, topics, {t.slug: t for t in topics}, Memory(config.site_url, paths, links, uids, found)
-    )
+    columns = {
+        "article": articles,
+        "rel": list(map(_LOADED_REL, loaded)),
+        "path": list(map(column(2), placed)),
+        "url": list(map(column(3), placed)),
+        "uid": list(map(column(4), placed)),
+        "digest": list(map(_DIGEST, loaded)),
+        "copies": copies,
+        "topics": slugs,
+        "related": related,
+    }
+    entries = tuple(records(Entry, len(placed), columns))
+    kept = Memory(config.site_url, paths, links, uids, found, topics, tuple(slugs)) if found.ids else Memory()
+    return Site(config, entries, topics, {t.slug: t for t in topics}, kept)

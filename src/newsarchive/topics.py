@@ -31,9 +31,10 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from itertools import accumulate, compress, repeat
+from typing import TypeVar, cast
 
 from . import textmatch
 from .cache import Shelf
@@ -48,6 +49,8 @@ TOPIC_BONUS = 0.5
 # A safety margin on the bound that tells a vector no changed word can enter it: a word is looked at again
 # unless it falls short of the vector's weakest keyword by more than rounding could explain.
 _MARGIN = 1 + 1e-9
+# Up to a total / _ONE_BY_ONE articles are looked in one by one for a word; more, all articles' words at once.
+_ONE_BY_ONE = 8
 
 _SENTENCE = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _CAP_RUN = re.compile(
@@ -124,6 +127,12 @@ class Memory:
     kept: int = field(default=0, compare=False)  # how many of `related` were kept from the memory before
     words: Shelf = field(default_factory=Shelf, compare=False)  # each article's words (Article.terms[0]), by id
 
+    def __reduce__(self) -> tuple[Callable[..., Memory], tuple[object, ...]]:
+        # Most articles share their topics with many others: each set of topics is saved once, with a number for
+        # each article, which is quicker to save and to load than ten thousand tuples of strings.
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("topics", "words")}
+        return _unpickle_memory, (values, *pack_rows(self.topics))
+
     def whole(self) -> bool:
         """Whether every part is there for every article (a memory that is not is not used)."""
         n = len(self.ids)
@@ -133,6 +142,25 @@ class Memory:
             and len(self.weights) == n * KEYWORDS * 8
             and len(self.bounds) == n * 16
         )
+
+
+def _unpickle_memory(values: dict[str, object], table: tuple[tuple[str, ...], ...], rows: bytes) -> Memory:
+    return Memory(**values, topics=unpack_rows(table, rows))  # type: ignore[arg-type]
+
+
+R = TypeVar("R")
+
+
+def pack_rows(rows: Sequence[R]) -> tuple[tuple[R, ...], bytes]:
+    """`rows` as the distinct rows, in order, and each row's number among them (array "I")."""
+    table = dict.fromkeys(rows)
+    number = dict(zip(table, range(len(table)), strict=True))
+    return tuple(table), array("I", map(number.__getitem__, rows)).tobytes()
+
+
+def unpack_rows(table: tuple[R, ...], packed: bytes) -> tuple[R, ...]:
+    """What `pack_rows` packed. Raises on rows that are not there."""
+    return tuple(map(table.__getitem__, _ints(packed)))
 
 
 def _ints(packed: bytes) -> array[int]:
@@ -297,6 +325,35 @@ def _terms(article: Article) -> tuple[str, bytes]:
     return textmatch.terms(article.headline + "\n" + article.body_text)
 
 
+class _Terms:
+    """Each article's terms, read when first asked for: a cached article keeps them in the cache file until they
+    are read (model.Stored), and after an edit few articles' terms are needed."""
+
+    __slots__ = ("articles", "read")
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self.read: list[tuple[str, bytes] | None] = [None] * len(articles)
+
+    def __getitem__(self, i: int) -> tuple[str, bytes]:
+        found = self.read[i]
+        if found is None:
+            found = self.articles[i].terms
+            if not found[0]:
+                found = _terms(self.articles[i])
+            self.read[i] = found
+        return found
+
+    def words(self) -> list[str]:
+        """Every article's words (the first part of its terms)."""
+        if None in self.read:
+            got = list(map(_TERMS, self.articles))  # all at once: quicker than one by one
+            for i in compress(range(len(got)), map(operator.not_, map(operator.itemgetter(0), got))):
+                got[i] = _terms(self.articles[i])
+            self.read = cast(list[tuple[str, bytes] | None], got)
+        return [words for words, _ in cast(list[tuple[str, bytes]], self.read)]
+
+
 class _Vectors:
     """The keyword vector of each article, packed as `Memory` keeps them, and unpacked when asked for."""
 
@@ -325,12 +382,10 @@ class _Vectors:
         self.bounds[2 * i], self.bounds[2 * i + 1] = bound
 
 
-def _keywords(
-    terms: Sequence[tuple[str, bytes]], changes: _Changes, ids: Sequence[str]
-) -> tuple[_Vectors, dict[str, int], list[int]]:
+def _keywords(terms: _Terms, changes: _Changes, total: int) -> tuple[_Vectors, dict[str, int], list[int]]:
     """Each article's dozen most distinctive words, weighted; the word counts; and the places whose vector was
     worked out again (all of them when the number of articles changed)."""
-    old, total = changes.old, len(terms)
+    old = changes.old
     added: Counter[str] = Counter()
     for i in changes.fresh:
         if words := terms[i][0]:
@@ -357,10 +412,25 @@ def _keywords(
         # Only known articles need looking for (the new are worked out anyway): none holds a word all of whose
         # count is new articles'. A known article's words are those it had.
         wanted = [w for w, score in scores.items() if reach * score >= floor and moved[w][1] > added[w]]
-        for word, holding in _holding([words for words, _ in terms], wanted, " ").items():
-            again.update(
-                at for i in holding if (at := places[i]) is not None and heaviest[at] * scores[word] >= weakest[at]
-            )
+        # The places where each word could enter the vector, found from the bounds alone: most often none, as a
+        # word whose count an edit moves is most often a common one. Only the articles there are looked in.
+        reached: dict[str, list[int]] = {}
+        for word in wanted:
+            passing = map(operator.ge, map(operator.mul, heaviest, repeat(scores[word])), weakest)
+            if ats := list(compress(range(len(heaviest)), passing)):
+                reached[word] = ats
+        if sum(map(len, reached.values())) * _ONE_BY_ONE > total:  # many: one look through every article's words
+            for word, holding in _holding(terms.words(), reached, " ").items():
+                reach_at = set(reached[word])
+                again.update(at for i in holding if (at := places[i]) is not None and at in reach_at)
+        elif reached:
+            where = None if changes.same_places else dict(zip(places, range(total), strict=True))
+            for word, ats in reached.items():
+                needle = " " + word + " "
+                for at in ats:
+                    holder = at if where is None else where.get(at)
+                    if holder is not None and places[holder] == at and needle in " " + terms[holder][0] + " ":
+                        again.add(at)
     if changes.same_total:
         keywords, weights, bounds = list(old.keywords), _floats(old.weights), _floats(old.bounds)
         todo = [i for i, was in enumerate(places) if was is None or was in again]
@@ -541,12 +611,12 @@ def find(
         topics, related, _ = find(articles, [f"\0{i}" for i in range(len(articles))])
         return topics, related, Memory()
     topics, names, name_counts, name_df = _derive(articles, changes)
-    terms = list(map(_TERMS, articles))
-    for i in compress(range(len(terms)), map(operator.not_, map(operator.itemgetter(0), terms))):
-        terms[i] = _terms(articles[i])
+    terms = _Terms(articles)
+    if len(changes.fresh) * 4 > len(articles):
+        terms.words()  # all at once
     for i in changes.fresh:
         changes.words.put(ids[i], terms[i][0])
-    vectors, df, redone = _keywords(terms, changes, ids)
+    vectors, df, redone = _keywords(terms, changes, len(articles))
     if changes.same_places:
         related, holders, groups, kept = _related_again(vectors, topics, redone, changes.old)
     else:
