@@ -39,3 +39,33 @@ def test_a_child_started_by_a_killed_process_dies_with_it() -> None:
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not _alive(child), "the child outlived the process that started it"
+
+
+def test_work_beside_runs_in_another_process_and_gives_back_its_result_or_its_error() -> None:
+    import os
+    import threading
+
+    from newsarchive.errors import WriteError
+    from newsarchive.parallel import beside
+
+    result = beside(lambda: (os.getpid(), [1, 2, 3]))
+    pid, value = result()
+    assert pid != os.getpid() and value == [1, 2, 3]
+    assert result() == (pid, value), "asked again, the same result (the child is waited for once)"
+
+    def failing() -> None:
+        raise WriteError("disk full, somewhere")
+
+    failed = beside(failing)
+    with pytest.raises(WriteError, match="disk full, somewhere"):
+        failed()
+
+    # With another thread running, forking is not safe: the work is done here.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert beside(os.getpid)() == os.getpid()
+    finally:
+        stop.set()
+        other.join()

@@ -384,6 +384,32 @@ def test_a_full_disk_under_the_cache_fails_clearly_and_keeps_the_old_site(tmp_pa
     assert not list((tmpfs / "cache").glob(".*"))
 
 
+def test_a_full_disk_under_the_cache_after_an_edit_fails_clearly_and_keeps_the_old_site(
+    tmp_path: Path, tmpfs: Path
+) -> None:
+    """After an edit the build saves what it learned in a process beside the one rendering: its failure stops
+    the build all the same, before the new site is swapped in."""
+    content = _corpus(tmp_path / "content", 4)
+    (tmp_path / "newsarchive.yaml").write_text(f"cache: {tmpfs / 'cache'}\nsearch: false\n")
+    command = [*cli_command(), "build"]
+    for _ in range(2):  # the second build keeps the first site as the spare the next one starts from
+        assert subprocess.run(command, cwd=tmp_path, capture_output=True, check=False).returncode == 0
+        _revise(content, "A")
+    before = snapshot(tmp_path / "site")
+    room = os.statvfs(tmpfs)
+    (tmpfs / "filler").write_bytes(b"x" * (room.f_bavail * room.f_frsize))
+    edited = sorted(content.glob("*.txt"))[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "One more sentence.\n", encoding="utf-8")
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert f"{tmpfs / 'cache'}" in done.stderr and "No space left on device" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert snapshot(tmp_path / "site") == before
+    (tmpfs / "filler").unlink()
+    assert subprocess.run(command, cwd=tmp_path, capture_output=True, check=False).returncode == 0
+    assert "One more sentence." in "".join(p.read_text("utf-8") for p in (tmp_path / "site").rglob("index.html"))
+
+
 def test_a_read_only_output_folder_fails_clearly_and_keeps_the_old_site(tmp_path: Path, tmpfs: Path) -> None:
     content = _corpus(tmp_path / "content", 3)
     command = [*cli_command(), "build", "--content", str(content), "--output", str(tmpfs / "site"), "--no-search"]

@@ -9,6 +9,7 @@ config, the templates, newsarchive itself), the build says so and stops.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import io
@@ -34,7 +35,8 @@ from .errors import ContentError, UsageError
 from .model import Notice
 
 if TYPE_CHECKING:
-    from . import render, write
+    from . import dedupe, render, write
+    from .enrich import Memory
     from .load import Loaded
 
 T = TypeVar("T")
@@ -119,7 +121,7 @@ def _build(
         return replace(previous, seconds=time.perf_counter() - started)
 
     from . import load, write
-    from .parallel import default_jobs
+    from .parallel import beside, default_jobs
     from .parse import Rules
 
     # What the last build wrote, and the site it replaced, kept to start this one's from: surveyed from now on.
@@ -127,6 +129,7 @@ def _build(
     spare = write.Spare(config.output, memo) if memo is not None and memo.spare else None
     if spare is not None:
         cleanup.callback(spare.close)
+    touched = write.touched_files(config.output, memo) if memo is not None else None
 
     rules = Rules.make(config.boilerplate, config.near_duplicate_threshold)
     jobs = config.jobs or default_jobs()
@@ -165,22 +168,21 @@ def _build(
     tell("enrich", 1, 1)
     gc.freeze()
     indexer = _indexer(config, cache_folder, tell) if config.search else None
-    # Before the site, so that a full disk stops the build with the old site in place. What finding copies and
-    # related articles learned holds for the next build whether or not this one publishes.
-    _save_cache(cache)
-    if cache_folder:
-        found = site.memory.found
-        for name, data in found.words.dump(set(found.ids)):
-            write.replace_file(cache_folder / name, data)
-        _save_pickle(cache_folder / RELATED, salt, site.memory, shared=False)
-        _save_pickle(cache_folder / COPIES, salt, copies_memory, shared=False)
+    plan = render.Plan(site, salt, shown)
+
+    save = functools.partial(_save_learned, cache, salt, site.memory, copies_memory)
+    # Before the site is swapped in, so that a full disk stops the build with the old site in place. What
+    # finding copies and related articles learned holds for the next build whether or not this one publishes.
+    # When few pages are to be made (and so no render workers share the cores), saved by a process beside.
+    saved = beside(save) if plan.few else None
+    if saved is None:
+        save()
     # From here on the build needs the site and the report's counts only. The render workers are forked from
     # this process, so what it still held would be held in the whole tree while they run.
     dropped, drafts = _dropped(loaded), sum(1 for item in loaded if item.article.draft)
     warnings = tuple(w for item in loaded for w in item.article.warnings)
     site = replace(site, memory=Memory())
     del loaded, published, stories, copies_memory, cache, sources, signatures, related
-    plan = render.Plan(site, salt, shown)
     written = write.write_site(
         config.output,
         lambda put, keep: render.render_site(
@@ -190,6 +192,8 @@ def _build(
         memo,
         keep_spare=cache_folder is not None,
         spare=spare,
+        touched=touched,
+        ready=saved,
     )
     if cache_folder:
         _save_pickle(cache_folder / MEMO, salt, (written.memo, plan.memory), shared=False)
@@ -303,6 +307,18 @@ def _dropped(loaded: list[Loaded]) -> dict[str, int]:
         for reason, n in item.article.drops:
             dropped[reason] += n
     return dict(dropped)
+
+
+def _save_learned(cache: LoadCache, salt: str, related: Memory, copies: dedupe.Memory) -> None:
+    """The loaded records (`cache`), and what finding related articles and copies learned, in the cache folder."""
+    from .write import replace_file
+
+    _save_cache(cache)
+    if cache.folder is not None:
+        for name, data in related.found.words.dump(set(related.found.ids)):
+            replace_file(cache.folder / name, data)
+        _save_pickle(cache.folder / RELATED, salt, related, shared=False)
+        _save_pickle(cache.folder / COPIES, salt, copies, shared=False)
 
 
 def _save_cache(cache: LoadCache) -> None:

@@ -1,4 +1,4 @@
-"""Worker processes for the costly stages, parse and render.
+"""Worker processes for the costly stages, parse and render, and a process beside the build.
 
 Workers are forked, so they start with everything the parent has already
 loaded or computed and nothing is pickled on the way in. Where forking is
@@ -84,3 +84,46 @@ def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunk
     finally:
         if not frozen_already:
             gc.unfreeze()
+
+
+def beside(work: Callable[[], R]) -> Callable[[], R]:
+    """Start `work` in a forked child process and go on. The function returned waits for the child and gives
+    what `work` returned, or raises what it raised. Where forking is not safe, `work` is done here, at once."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        done = work()
+        return lambda: done
+    import pickle
+
+    die_with_parent = dying_with_this_process()
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, send what came of it, and leave, never returning into the build
+        try:
+            os.close(reading)
+            die_with_parent()
+            try:
+                outcome = pickle.dumps((True, work()))
+            except BaseException as exc:  # sent to the parent, which raises it
+                try:
+                    outcome = pickle.dumps((False, exc))
+                except Exception:
+                    outcome = pickle.dumps((False, RuntimeError(str(exc))))
+            with os.fdopen(writing, "wb") as out:
+                out.write(outcome)
+        finally:
+            os._exit(0)
+    os.close(writing)
+
+    @functools.cache
+    def result() -> R:
+        with os.fdopen(reading, "rb") as source:
+            outcome = source.read()
+        os.waitpid(pid, 0)
+        if not outcome:
+            raise ChildProcessError("a process working beside the build ended without saying how it went")
+        ok, value = pickle.loads(outcome)
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return result

@@ -266,6 +266,11 @@ class Plan:
                 articles.add(j)
         self.changed, self.articles = changed, articles
 
+    @property
+    def few(self) -> bool:
+        """Whether few pages are to be made: fewer article pages than a render worker's share."""
+        return self.articles is not None and len(self.articles) < ARTICLES_PER_TASK
+
     def unchanged(self, indices: Iterable[int]) -> bool:
         """Whether a page that shows these entries (and the shape) is as it was at the last build."""
         return self.changed is not None and self.changed.isdisjoint(indices)
@@ -901,7 +906,7 @@ def render_site(
     count = len(site.entries)
     renderer = Renderer(site, salt, compiled, plan)
     plan = renderer.plan
-    if count < ARTICLES_PER_TASK or (plan.articles is not None and len(plan.articles) < ARTICLES_PER_TASK):
+    if count < ARTICLES_PER_TASK or plan.few:
         jobs = 1
     # The list pages go first: each kind is one long task, best started while articles fill the gaps.
     tasks = [("topics", 0, 0), ("archive", 0, 0), ("home", 0, 0), ("other", 0, 0)]

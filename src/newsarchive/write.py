@@ -312,17 +312,42 @@ def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None 
     return Placed(rel, False, digest, key, _file_stat(target))
 
 
-def reuse(staging: Path, output: Path, memo: Memo, prefilled: bool, rel: str, key: bytes | None) -> Placed | None:
+def touched_files(output: Path, memo: Memo) -> Callable[[], set[str]]:
+    """The files of the current site that are not as the last build left them (changed, replaced or gone), by
+    their (inode, size, modification time) against the memo's: found by a process beside the build, started
+    now, as a big site has many files to look at."""
+
+    def survey() -> set[str]:
+        touched = set()
+        for rel, made in memo.files.items():
+            try:
+                stat = os.lstat(f"{output}/{rel}")
+            except OSError:
+                touched.add(rel)
+                continue
+            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != made[2:]:
+                touched.add(rel)
+        return touched
+
+    from .parallel import beside
+
+    return beside(survey)
+
+
+def reuse(
+    staging: Path, output: Path, memo: Memo, prefilled: bool, touched: set[str] | None, rel: str, key: bytes | None
+) -> Placed | None:
     """Keep the current site's file if the last build made it from the same inputs (`key`, or None when the
-    caller knows they are the same) and it is untouched since; None when it must be made again. In a fresh
-    staging folder the file is linked there; in a spare site brought up to date it is there already. Asked
-    with no key, it says `AS_BEFORE` rather than what it kept, for the caller to gather such files (`Kept`)."""
+    caller knows they are the same) and it is untouched since (not in `touched`, when that is known, see
+    `touched_files`); None when it must be made again. In a fresh staging folder the file is linked there; in
+    a spare site brought up to date it is there already. Asked with no key, it says `AS_BEFORE` rather than
+    what it kept, for the caller to gather such files (`Kept`)."""
     old = memo.files.get(rel)
     if old is None or old[0] is None or (key is not None and old[0] != key):
         return None
     source = f"{output}/{rel}"
     try:
-        if _file_stat(source) != old[2:]:
+        if rel in touched if touched is not None else _file_stat(source) != old[2:]:
             return None
         if not prefilled:
             os.link(source, _target(staging, rel))
@@ -449,12 +474,17 @@ def write_site(
     memo: Memo | None = None,
     keep_spare: bool = False,
     spare: Spare | None = None,
+    touched: Callable[[], set[str]] | None = None,
+    ready: Callable[[], object] | None = None,
 ) -> Written:
     """Let `produce` put the site's files into a staging folder, let `finish` add to it (the search index),
     then swap it in. `produce` may keep a file of the current site that `memo` (the last build's) says was
     made from the same inputs, instead of making it again; the new site's memo is returned with the rest.
     With `keep_spare`, the replaced site is kept beside the output folder, for the next build to start from;
-    `spare` is the one the last build kept (see `Spare`), which this one starts from when it can.
+    `spare` is the one the last build kept (see `Spare`), which this one starts from when it can. `touched`
+    gives the files of the current site changed since the memo (see `touched_files`); without it, each file
+    is looked at as it is kept. `ready`, when given, is waited for before the new site is swapped in: what
+    else must be done first (its error stops the build, and the site stays as it was).
 
     Files are written as they are made, by whichever process makes them, so the whole site never sits in
     memory. A file whose bytes equal the current site's is linked rather than rewritten, so it keeps its
@@ -477,7 +507,7 @@ def write_site(
             staging.mkdir()
         _MADE.clear()  # folders made for an earlier build (serve builds again and again in one process)
         put = functools.partial(place, staging, output)
-        keep = functools.partial(reuse, staging, output, memo or Memo(), prefilled)
+        keep = functools.partial(reuse, staging, output, memo or Memo(), prefilled, touched() if touched else None)
         for placed in produce(put, keep):
             if isinstance(placed, Kept):
                 if not seen.isdisjoint(placed.rels) or len(set(placed.rels)) < len(placed.rels):
@@ -505,6 +535,8 @@ def write_site(
         if not prefilled and memo is not None:
             gone = [rel for rel in memo.files if rel not in done._files]
         changed = (*done._anew, *(rel for rel in gone if rel not in done._files))
+        if ready is not None:
+            ready()
         token = _swap(staging, output, keep_spare)
         done.memo = Memo(done._files, changed, token)
     except BaseException as exc:
