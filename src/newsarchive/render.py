@@ -18,6 +18,7 @@ import functools
 import hashlib
 import itertools
 import pickle
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from html import escape as escape_text
@@ -42,6 +43,7 @@ SITEMAP_LIMIT = 50_000
 # The templates the renderer uses, and those they extend or import.
 TEMPLATES = (
     "base.html",
+    "chrome.html",
     "macros.html",
     "body.html",
     "article.html",
@@ -53,6 +55,7 @@ TEMPLATES = (
     "404.html",
 )
 K = TypeVar("K")
+NO_MARKUP = Markup()
 # One output file: its path, the key of everything it is made from (None for the few pages that are
 # always made, UNCHANGED for a page the plan knows is as it was), and how to make its bytes. A page whose key
 # matches the last build's is not made again.
@@ -114,12 +117,40 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """What the parts of a page common to its place in the site are made from (see chrome.html): links back
+    to the top, the feeds it offers, and the config. Pages in one place share them, made once."""
+
+    home: str
+    archive: str
+    topics: str
+    search: str
+    stylesheet: str
+    rss: str
+    feeds: tuple[FeedLink, ...]
+    site_title: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """chrome.html's macros, made for one `Place`: markup every page template gets as `chrome`."""
+
+    head: Markup
+    masthead: Markup
+    colophon: Markup
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
+    """An article in a list. `html` is the item made by the `summary` macro (macros.html)."""
+
     headline: str
     href: str
     date_iso: str | None
     date_text: str | None
     summary: str
+    html: Markup = NO_MARKUP
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +330,9 @@ class Renderer:
         n = self.config.feed_size
         self._in_feeds = frozenset(range(min(n, len(site.entries)))).union(*(t.members[:n] for t in site.topics))
         self._summaries: list[str | None] = [None] * len(site.entries)  # made when first shown
+        self._chromes: dict[Place, Chrome] = {}
+        # Each article as listed from each place (the links back to the top differ): shown many times, made once.
+        self._listed: dict[tuple[int, str], Summary] = {}
         self._salt = salt
         self.plan = plan or Plan(site, salt, None)
 
@@ -364,18 +398,22 @@ class Renderer:
 
     def summaries(self, path: str, indices: Sequence[int]) -> list[Summary]:
         up = urls.root(path)
+        made = self._listed
         out = []
         for i in indices:
-            article = self.site.entries[i].article
-            out.append(
-                Summary(
-                    headline=article.headline,
-                    href=up + self.site.entries[i].path,
-                    date_iso=article.date.isoformat() if article.date else None,
-                    date_text=date_text(article.date),
+            item = made.get((i, up))
+            if item is None:
+                entry = self.site.entries[i]
+                date = entry.article.date
+                item = Summary(
+                    headline=entry.article.headline,
+                    href=up + entry.path,
+                    date_iso=date.isoformat() if date else None,
+                    date_text=date_text(date),
                     summary=self._summary(i),
                 )
-            )
+                item = made[(i, up)] = replace(item, html=self._macros().summary(item))
+            out.append(item)
         return out
 
     def _as_before(self, path: str, indices: Iterable[int], pages: Callable[[], Iterable[Out]]) -> Out | None:
@@ -392,8 +430,33 @@ class Renderer:
         finally:
             self.plan = plan
 
-    def _render(self, template: str, **context: object) -> bytes:
-        return self.env.get_template(template).render(**context).encode("utf-8")
+    def _macros(self, template: str = "macros.html") -> typing.Any:
+        """The macros of `template`, to call from here."""
+        return self.env.get_template(template).module
+
+    def _chrome(self, page: Page) -> Chrome:
+        place = Place(
+            page.home,
+            page.archive,
+            page.topics,
+            page.search,
+            page.stylesheet,
+            page.rss,
+            page.feeds,
+            page.site_title,
+            page.language,
+        )
+        chrome = self._chromes.get(place)
+        if chrome is None:
+            macros = self._macros("chrome.html")
+            chrome = Chrome(macros.head(place), macros.masthead(place), macros.colophon(place))
+            self._chromes[place] = chrome
+        return chrome
+
+    def _render(self, template: str, *, page: Page, **context: object) -> bytes:
+        """`template` with `context`, the `page` and its `chrome`."""
+        chrome = self._chrome(page)
+        return self.env.get_template(template).render(page=page, chrome=chrome, **context).encode("utf-8")
 
     def _list_page(
         self,
@@ -402,6 +465,7 @@ class Renderer:
         heading: str,
         indices: Sequence[int],
         *,
+        page: Page | None = None,
         later: tuple[object, Callable[[], dict[str, object]]] | None = None,
         **extra: object,
     ) -> Out:
@@ -410,7 +474,6 @@ class Renderer:
         kept from the last build, keyed by the first element, which must name everything it depends on."""
         context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
         context.update(extra)
-        page = context.pop("page", None)
         key = (
             UNCHANGED
             if self.plan.unchanged(indices)
