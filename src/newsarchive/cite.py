@@ -71,7 +71,7 @@ def json_ld(article: Article, url: str, site_title: str, description: str) -> st
         "mainEntityOfPage": url,
         "description": description,
         "publisher": {"@type": "Organization", "name": article.source_name or site_title},
-        "wordCount": sum(len(t.split()) for t in article.body_text.split("\n")),
+        "wordCount": len(article.body_text.split()),
         "timeRequired": f"PT{article.reading_time}M",
     }
     if article.date:

@@ -18,12 +18,11 @@ import functools
 import hashlib
 import itertools
 import pickle
-import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from html import escape as escape_text
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import jinja2
@@ -357,7 +356,7 @@ class Renderer:
         kept: a worker renders thousands of articles, and most of them once."""
         cached = self._bodies.get(index)
         if cached is None:
-            html = self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks)
+            html = self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks.rows())
             cached = Markup(html)
             if index in self._in_feeds:
                 self._bodies[index] = cached
@@ -405,14 +404,14 @@ class Renderer:
             if item is None:
                 entry = self.site.entries[i]
                 date = entry.article.date
-                item = Summary(
-                    headline=entry.article.headline,
-                    href=up + entry.path,
-                    date_iso=date.isoformat() if date else None,
-                    date_text=date_text(date),
-                    summary=self._summary(i),
+                fields = (
+                    entry.article.headline,
+                    up + entry.path,
+                    date.isoformat() if date else None,
+                    date_text(date),
+                    self._summary(i),
                 )
-                item = made[(i, up)] = replace(item, html=self._macros().summary(item))
+                item = made[(i, up)] = Summary(*fields, html=self._summary_macro(Summary(*fields)))
             out.append(item)
         return out
 
@@ -430,9 +429,10 @@ class Renderer:
         finally:
             self.plan = plan
 
-    def _macros(self, template: str = "macros.html") -> typing.Any:
-        """The macros of `template`, to call from here."""
-        return self.env.get_template(template).module
+    @functools.cached_property
+    def _summary_macro(self) -> Callable[[Summary], Markup]:
+        macros: Any = self.env.get_template("macros.html").module
+        return macros.summary  # type: ignore[no-any-return]
 
     def _chrome(self, page: Page) -> Chrome:
         place = Place(
@@ -448,7 +448,7 @@ class Renderer:
         )
         chrome = self._chromes.get(place)
         if chrome is None:
-            macros = self._macros("chrome.html")
+            macros: Any = self.env.get_template("chrome.html").module
             chrome = Chrome(macros.head(place), macros.masthead(place), macros.colophon(place))
             self._chromes[place] = chrome
         return chrome
