@@ -93,42 +93,71 @@ class FeedLink:
     title: str
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Place:
+    """Where a page is in the site, as what the parts of it common to every page there are made from
+    (chrome.html): links back to the top, the feeds it offers, and the config. Each is made once
+    (`Renderer.place`) and shared, so it is compared by identity: its chrome is looked up at once."""
+
+    home: str
+    archive: str
+    topics: str
+    search: str
+    stylesheet: str
+    rss: str
+    feeds: tuple[FeedLink, ...]
+    site_title: str
+    language: str
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
-    """What every page template knows about the page it renders."""
+    """What every page template knows about the page it renders: its own fields, and its place's."""
 
     path: str
     title: str
     canonical: str
     description: str
     og_type: str
-    home: str
-    archive: str
-    topics: str
-    search: str
-    stylesheet: str
-    rss: str
-    feeds: tuple[FeedLink, ...]
-    site_title: str
-    language: str
+    place: Place
     json_ld: Markup | None = None
     search_page: bool = False
 
+    @property
+    def home(self) -> str:
+        return self.place.home
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """What the parts of a page common to its place in the site are made from (see chrome.html): links back
-    to the top, the feeds it offers, and the config. Pages in one place share them, made once."""
+    @property
+    def archive(self) -> str:
+        return self.place.archive
 
-    home: str
-    archive: str
-    topics: str
-    search: str
-    stylesheet: str
-    rss: str
-    feeds: tuple[FeedLink, ...]
-    site_title: str
-    language: str
+    @property
+    def topics(self) -> str:
+        return self.place.topics
+
+    @property
+    def search(self) -> str:
+        return self.place.search
+
+    @property
+    def stylesheet(self) -> str:
+        return self.place.stylesheet
+
+    @property
+    def rss(self) -> str:
+        return self.place.rss
+
+    @property
+    def feeds(self) -> tuple[FeedLink, ...]:
+        return self.place.feeds
+
+    @property
+    def site_title(self) -> str:
+        return self.place.site_title
+
+    @property
+    def language(self) -> str:
+        return self.place.language
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +237,7 @@ class Timeline:
 
 
 # Pages' keys pickle these (Renderer._key): as (class, fields), quicker than the dataclass way.
-for _view in (Link, FeedLink, Page, Summary, Pager, Cell):
+for _view in (Link, FeedLink, Place, Page, Summary, Pager, Cell):
     fast_pickle(_view)
 
 
@@ -329,6 +358,7 @@ class Renderer:
         n = self.config.feed_size
         self._in_feeds = frozenset(range(min(n, len(site.entries)))).union(*(t.members[:n] for t in site.topics))
         self._summaries: list[str | None] = [None] * len(site.entries)  # made when first shown
+        self._places: dict[tuple[str, tuple[FeedLink, ...]], Place] = {}
         self._chromes: dict[Place, Chrome] = {}
         # Each article as listed from each place (the links back to the top differ): shown many times, made once.
         self._listed: dict[tuple[int, str], Summary] = {}
@@ -351,16 +381,38 @@ class Renderer:
 
     # -- shared pieces -------------------------------------------------------------------------
 
-    def body(self, index: int) -> Markup:
-        """The article body as HTML, shared by its page and every feed. Only the bodies the feeds show are
-        kept: a worker renders thousands of articles, and most of them once."""
+    def body(self, index: int, blocks: Sequence[Any] | None = None) -> Markup:
+        """The article body as HTML, shared by its page and every feed (`blocks`: its blocks, when already read).
+        Only the bodies the feeds show are kept: a worker renders thousands of articles, and most of them once."""
         cached = self._bodies.get(index)
         if cached is None:
-            html = self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks.rows())
+            if blocks is None:
+                blocks = self.site.entries[index].article.blocks.rows()
+            html = self.env.get_template("body.html").render(blocks=blocks)
             cached = Markup(html)
             if index in self._in_feeds:
                 self._bodies[index] = cached
         return cached
+
+    def place(self, path: str, feeds: tuple[FeedLink, ...] = ()) -> Place:
+        """The place of the page at `path`, offering `feeds` before the site's."""
+        up = urls.root(path)
+        place = self._places.get((up, feeds))
+        if place is None:
+            config = self.config
+            place = Place(
+                home=up + urls.INDEX,
+                archive=up + urls.ARCHIVE,
+                topics=up + urls.TOPICS,
+                search=up + urls.SEARCH,
+                stylesheet=up + urls.STYLESHEET,
+                rss=up + urls.FEED,
+                feeds=feeds + _feed_links(up, config.title),
+                site_title=config.title,
+                language=config.language,
+            )
+            self._places[(up, feeds)] = place
+        return place
 
     def page(
         self,
@@ -374,23 +426,13 @@ class Renderer:
         search_page: bool = False,
     ) -> Page:
         config = self.config
-        up = urls.root(path)
-        site_feeds = _feed_links(up, config.title)
         return Page(
             path=path,
             title=title,
             canonical=urls.permalink(config.site_url, path),
             description=description or config.description,
             og_type=og_type,
-            home=up + urls.INDEX,
-            archive=up + urls.ARCHIVE,
-            topics=up + urls.TOPICS,
-            search=up + urls.SEARCH,
-            stylesheet=up + urls.STYLESHEET,
-            rss=up + urls.FEED,
-            feeds=feeds + site_feeds,
-            site_title=config.title,
-            language=config.language,
+            place=self.place(path, feeds),
             json_ld=json_ld,
             search_page=search_page,
         )
@@ -434,18 +476,7 @@ class Renderer:
         macros: Any = self.env.get_template("macros.html").module
         return macros.summary  # type: ignore[no-any-return]
 
-    def _chrome(self, page: Page) -> Chrome:
-        place = Place(
-            page.home,
-            page.archive,
-            page.topics,
-            page.search,
-            page.stylesheet,
-            page.rss,
-            page.feeds,
-            page.site_title,
-            page.language,
-        )
+    def _chrome(self, place: Place) -> Chrome:
         chrome = self._chromes.get(place)
         if chrome is None:
             macros: Any = self.env.get_template("chrome.html").module
@@ -455,7 +486,7 @@ class Renderer:
 
     def _render(self, template: str, *, page: Page, **context: object) -> bytes:
         """`template` with `context`, the `page` and its `chrome`."""
-        chrome = self._chrome(page)
+        chrome = self._chrome(page.place)
         return self.env.get_template(template).render(page=page, chrome=chrome, **context).encode("utf-8")
 
     def _list_page(
@@ -517,6 +548,7 @@ class Renderer:
         article, path = entry.article, entry.path
         up = urls.root(path)
         newer, older = site.neighbours(index)
+        blocks = article.blocks.rows()  # read once, for the body and its word count
         topics = tuple(Link(up + urls.topic_path(s), site.topic_by_slug[s].name) for s in entry.topics)
         view = ArticleView(
             headline=article.headline,
@@ -526,7 +558,7 @@ class Renderer:
             reading_time=article.reading_time,
             byline=article.byline,
             dateline=_dateline(entry),
-            body=self.body(index),
+            body=self.body(index, blocks),
             topics=topics,
             related=tuple(self.summaries(path, entry.related)),
             copies=entry.copies,
@@ -546,7 +578,9 @@ class Renderer:
             article.headline,
             description=self._summary(index),
             og_type="article",
-            json_ld=Markup(cite.json_ld(article, entry.url, self.config.title, self._summary(index))),
+            json_ld=Markup(
+                cite.json_ld(article, entry.url, self.config.title, self._summary(index), cite.word_count(blocks))
+            ),
         )
         data = self._render("article.html", page=page, article=view)
         # Each body is read once here: kept unpacked, every body a worker renders would stay in its memory.
@@ -840,8 +874,8 @@ class Renderer:
         # at the site's root path (taken from site_url), and name no host, so nothing goes online.
         page = self.page(urls.NOT_FOUND, "Page not found")
         base = urlsplit(self.config.site_url).path or "/"
-        page = replace(
-            page,
+        place = replace(
+            page.place,
             home=base,
             archive=base + urls.ARCHIVE.removesuffix(urls.INDEX),
             topics=base + urls.TOPICS.removesuffix(urls.INDEX),
@@ -850,6 +884,7 @@ class Renderer:
             rss=base + urls.FEED,
             feeds=tuple(FeedLink(base + f.href, f.type, f.title) for f in page.feeds),
         )
+        page = replace(page, place=place)
         return urls.NOT_FOUND, self.plan.shape, functools.partial(self._render, "404.html", page=page)
 
 
