@@ -550,11 +550,12 @@ class Renderer:
         newer, older = site.neighbours(index)
         blocks = article.blocks.rows()  # read once, for the body and its word count
         topics = tuple(Link(up + urls.topic_path(s), site.topic_by_slug[s].name) for s in entry.topics)
+        day = date_text(article.date)
         view = ArticleView(
             headline=article.headline,
             standfirst=article.standfirst,
             date_iso=article.date.isoformat() if article.date else None,
-            date_text=date_text(article.date),
+            date_text=day,
             reading_time=article.reading_time,
             byline=article.byline,
             dateline=_dateline(entry),
@@ -566,7 +567,7 @@ class Renderer:
             source_url=article.source_url,
             newer=Link(up + newer.path, newer.article.headline) if newer else None,
             older=Link(up + older.path, older.article.headline) if older else None,
-            day=Link(up + urls.day_path(article.date), date_text(article.date) or "") if article.date else None,
+            day=Link(up + urls.day_path(article.date), day or "") if article.date else None,
             apa=cite.apa(article, entry.url, self.config.title),
             bibtex=cite.bibtex(
                 article, entry.url, self.config.title, cite.bibtex_key(article, path.rsplit("/", 2)[-2])
