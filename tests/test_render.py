@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from newsarchive import cite
+from newsarchive.model import Block, Blocks
 from newsarchive.render import default_theme, environment
 
 DEFAULT_SITE_URL = "http://localhost:8000/"
@@ -354,11 +357,6 @@ def test_a_site_chrome_html_replaces_the_chrome_of_every_page(tmp_path, monkeypa
 
 
 def test_a_body_reads_the_same_from_packed_blocks(html_tree):
-    import pickle
-
-    from newsarchive import cite
-    from newsarchive.model import Block, Blocks
-
     blocks = Blocks(
         [
             Block("paragraph", "Fish & <chips> on the quay.", 3),
