@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from newsarchive import cite
+from newsarchive.model import Block, Blocks
 from newsarchive.render import default_theme, environment
 
 DEFAULT_SITE_URL = "http://localhost:8000/"
@@ -320,3 +323,59 @@ def test_environment_escapes_and_is_strict(tmp_path):
     assert env.get_template("t.html").render(value="<b>&") == "&lt;b&gt;&amp;"
     with pytest.raises(Exception, match="missing"):
         env.get_template("u.html").render()
+
+
+def test_a_site_chrome_html_replaces_the_chrome_of_every_page(tmp_path, monkeypatch, cli, site_tree, html_tree):
+    site_tree(
+        {
+            "story.txt": "---\ndate: 2024-05-01\ntags: [Harbour]\n---\nA story\n\nSome text.\n",
+            "undated.txt": "An undated story\n\nNobody knows when.\n",
+        }
+    )
+    # The site's own chrome.html: the default one, with a link home of its own in the masthead.
+    chrome = (default_theme() / "chrome.html").read_text(encoding="utf-8")
+    marker = '<a id="own-chrome" href="{{ place.home }}">OWN CHROME</a>\n</header>'
+    assert chrome.count("</header>") == 1
+    site_tree({"chrome.html": chrome.replace("</header>", marker)}, folder="project/templates")
+    (tmp_path / "project" / "newsarchive.yaml").write_text(
+        f"content: {tmp_path / 'content'}\noutput: {tmp_path / 'site'}\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path / "project")
+    result = cli("build")
+    assert result.code == 0, result.err
+    site = tmp_path / "site"
+    pages = sorted(site.rglob("*.html"))
+    # Pages at every depth: home, archive, years, months, days, topics, articles, undated, search, 404.
+    assert len({p.relative_to(site).as_posix().count("/") for p in pages}) >= 4
+    for page in pages:
+        tree = html_tree(page.read_bytes())
+        (own,) = [a for a in tree.find_all("a") if a.attrs.get("id") == "own-chrome"]
+        assert own.text() == "OWN CHROME", page
+        # Made once for each place in the site, the chrome still leads home from each page.
+        assert _target(site, page, own.attrs["href"]).resolve() == (site / "index.html").resolve(), page
+        assert own.parent.tag == "header"
+
+
+def test_a_body_reads_the_same_from_packed_blocks(html_tree):
+    blocks = Blocks(
+        [
+            Block("paragraph", "Fish & <chips> on the quay.", 3),
+            Block("subheading", "What happens next", 4),
+            Block("pullquote", "Never again", 5, attribution="A <b>keeper</b>"),
+            Block("list", "- one\n- two words", 6, items=("one", "two words")),
+        ]
+    )
+    packed = pickle.loads(pickle.dumps(blocks))
+    rows = packed.rows()
+    # Still packed, the blocks are read as named tuples of their fields, not made into records.
+    assert not isinstance(rows[0], Block)
+    assert [tuple(r) for r in rows] == [tuple(getattr(b, n) for n in Blocks.names) for b in blocks.rows()]
+    template = environment(None).get_template("body.html")
+    html = template.render(blocks=rows)
+    assert html == template.render(blocks=blocks.rows()) == template.render(blocks=list(blocks))
+    tree = html_tree(html)
+    assert [p.text() for p in tree.find_all("p")] == ["Fish & <chips> on the quay.", "Never again"]
+    assert [c.text() for c in tree.find_all("cite")] == ["A <b>keeper</b>"]
+    assert [li.text() for li in tree.find_all("li")] == ["one", "two words"]
+    # The word count reads the list's items, not its raw text with the bullets.
+    assert cite.word_count(rows) == cite.word_count(blocks.rows()) == 6 + 3 + 2 + 3

@@ -892,6 +892,10 @@ def test_article_json_ld_is_a_news_article(rich_site: Path) -> None:
     authors = data["author"]
     assert isinstance(authors, list)
     assert [a["name"] for a in authors] == ["Jane Doe", "John Roe"]
+    # The words of the body as the page shows it: paragraphs, subheadings and quotes, not the dateline.
+    body = html(article_pages(rich_site)[RICH_HEADLINE]).one("article").one("div", "body")
+    shown = [n.text() for n in (*body.all("p"), *body.all("h2"), *body.all("li")) if not n.has_class("dateline")]
+    assert data["wordCount"] == sum(len(t.split()) for t in shown) > 50
 
 
 def test_a_hostile_headline_cannot_leave_the_json_ld_script(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .model import Article
@@ -61,8 +62,14 @@ def bibtex_key(article: Article, slug: str) -> str:
     return f"{surname or 'anon'}{year}{word}"
 
 
-def json_ld(article: Article, url: str, site_title: str, description: str) -> str:
-    """NewsArticle JSON-LD, escaped so that no content can close the <script> element."""
+def word_count(blocks: Iterable[Any]) -> int:
+    """The words of an article's body: of its blocks' text, or their items for a list."""
+    return sum(len(text.split()) for block in blocks for text in (block.items or (block.text,)))
+
+
+def json_ld(article: Article, url: str, site_title: str, description: str, words: int) -> str:
+    """NewsArticle JSON-LD, escaped so that no content can close the <script> element. `words`: the body's
+    word count."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -71,7 +78,7 @@ def json_ld(article: Article, url: str, site_title: str, description: str) -> st
         "mainEntityOfPage": url,
         "description": description,
         "publisher": {"@type": "Organization", "name": article.source_name or site_title},
-        "wordCount": sum(len(t.split()) for t in article.body_text.split("\n")),
+        "wordCount": words,
         "timeRequired": f"PT{article.reading_time}M",
     }
     if article.date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import pickle
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import repeat
@@ -64,9 +64,11 @@ class Packed(Sequence[R]):
     __slots__ = ("_items", "_packed")
     record: type  # the record class, a frozen dataclass with slots
     names: tuple[str, ...]  # its fields, in order
+    row: Any  # a named tuple of its fields (see rows)
 
     def __init_subclass__(cls) -> None:
         cls.names = tuple(f.name for f in fields(cls.record))
+        cls.row = namedtuple(cls.record.__name__ + "Row", cls.names)  # type: ignore[misc]
 
     def __init__(self, items: Iterable[R] = ()) -> None:
         self._items: tuple[R, ...] | None = tuple(items)
@@ -95,6 +97,15 @@ class Packed(Sequence[R]):
         sequences, each once (a render worker reads thousands of article bodies)."""
         if self._packed is not None:
             self._items = None
+
+    def rows(self) -> Sequence[Any]:
+        """The records; or, while they are packed, their field values as named tuples, read by the same names,
+        several times quicker to make than the records: for a reader that reads each sequence once (a render
+        worker, each body) and leaves it packed."""
+        if self._items is not None:
+            return self._items
+        assert self._packed is not None
+        return list(map(self.row._make, pickle.loads(self._packed)))
 
     def _all(self) -> tuple[R, ...]:
         if self._items is None:
@@ -252,7 +263,7 @@ class Article(Stored):
     @property
     def body_text(self) -> str:
         parts: list[str] = []
-        for block in self.blocks:
+        for block in self.blocks.rows():
             parts.extend(block.items or (block.text,))
         return "\n".join(parts)
 

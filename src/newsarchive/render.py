@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from html import escape as escape_text
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import jinja2
@@ -42,6 +42,7 @@ SITEMAP_LIMIT = 50_000
 # The templates the renderer uses, and those they extend or import.
 TEMPLATES = (
     "base.html",
+    "chrome.html",
     "macros.html",
     "body.html",
     "article.html",
@@ -53,6 +54,7 @@ TEMPLATES = (
     "404.html",
 )
 K = TypeVar("K")
+NO_MARKUP = Markup()
 # One output file: its path, the key of everything it is made from (None for the few pages that are
 # always made, UNCHANGED for a page the plan knows is as it was), and how to make its bytes. A page whose key
 # matches the last build's is not made again.
@@ -91,15 +93,12 @@ class FeedLink:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """What every page template knows about the page it renders."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Place:
+    """Where a page is in the site, as what the parts of it common to every page there are made from
+    (chrome.html): links back to the top, the feeds it offers, and the config. Each is made once
+    (`Renderer.place`) and shared, so it is compared by identity: its chrome is looked up at once."""
 
-    path: str
-    title: str
-    canonical: str
-    description: str
-    og_type: str
     home: str
     archive: str
     topics: str
@@ -109,17 +108,77 @@ class Page:
     feeds: tuple[FeedLink, ...]
     site_title: str
     language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What every page template knows about the page it renders: its own fields, and its place's."""
+
+    path: str
+    title: str
+    canonical: str
+    description: str
+    og_type: str
+    place: Place
     json_ld: Markup | None = None
     search_page: bool = False
+
+    @property
+    def home(self) -> str:
+        return self.place.home
+
+    @property
+    def archive(self) -> str:
+        return self.place.archive
+
+    @property
+    def topics(self) -> str:
+        return self.place.topics
+
+    @property
+    def search(self) -> str:
+        return self.place.search
+
+    @property
+    def stylesheet(self) -> str:
+        return self.place.stylesheet
+
+    @property
+    def rss(self) -> str:
+        return self.place.rss
+
+    @property
+    def feeds(self) -> tuple[FeedLink, ...]:
+        return self.place.feeds
+
+    @property
+    def site_title(self) -> str:
+        return self.place.site_title
+
+    @property
+    def language(self) -> str:
+        return self.place.language
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """chrome.html's macros, made for one `Place`: markup every page template gets as `chrome`."""
+
+    head: Markup
+    masthead: Markup
+    colophon: Markup
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    """An article in a list. `html` is the item made by the `summary` macro (macros.html)."""
+
     headline: str
     href: str
     date_iso: str | None
     date_text: str | None
     summary: str
+    html: Markup = NO_MARKUP
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +237,7 @@ class Timeline:
 
 
 # Pages' keys pickle these (Renderer._key): as (class, fields), quicker than the dataclass way.
-for _view in (Link, FeedLink, Page, Summary, Pager, Cell):
+for _view in (Link, FeedLink, Place, Page, Summary, Pager, Cell):
     fast_pickle(_view)
 
 
@@ -304,6 +363,10 @@ class Renderer:
         n = self.config.feed_size
         self._in_feeds = frozenset(range(min(n, len(site.entries)))).union(*(t.members[:n] for t in site.topics))
         self._summaries: list[str | None] = [None] * len(site.entries)  # made when first shown
+        self._places: dict[tuple[str, tuple[FeedLink, ...]], Place] = {}
+        self._chromes: dict[Place, Chrome] = {}
+        # Each article as listed from each place (the links back to the top differ): shown many times, made once.
+        self._listed: dict[tuple[int, str], Summary] = {}
         self._salt = salt
         self.plan = plan or Plan(site, salt, None)
 
@@ -323,16 +386,38 @@ class Renderer:
 
     # -- shared pieces -------------------------------------------------------------------------
 
-    def body(self, index: int) -> Markup:
-        """The article body as HTML, shared by its page and every feed. Only the bodies the feeds show are
-        kept: a worker renders thousands of articles, and most of them once."""
+    def body(self, index: int, blocks: Sequence[Any] | None = None) -> Markup:
+        """The article body as HTML, shared by its page and every feed (`blocks`: its blocks, when already read).
+        Only the bodies the feeds show are kept: a worker renders thousands of articles, and most of them once."""
         cached = self._bodies.get(index)
         if cached is None:
-            html = self.env.get_template("body.html").render(blocks=self.site.entries[index].article.blocks)
+            if blocks is None:
+                blocks = self.site.entries[index].article.blocks.rows()
+            html = self.env.get_template("body.html").render(blocks=blocks)
             cached = Markup(html)
             if index in self._in_feeds:
                 self._bodies[index] = cached
         return cached
+
+    def place(self, path: str, feeds: tuple[FeedLink, ...] = ()) -> Place:
+        """The place of the page at `path`, offering `feeds` before the site's."""
+        up = urls.root(path)
+        place = self._places.get((up, feeds))
+        if place is None:
+            config = self.config
+            place = Place(
+                home=up + urls.INDEX,
+                archive=up + urls.ARCHIVE,
+                topics=up + urls.TOPICS,
+                search=up + urls.SEARCH,
+                stylesheet=up + urls.STYLESHEET,
+                rss=up + urls.FEED,
+                feeds=feeds + _feed_links(up, config.title),
+                site_title=config.title,
+                language=config.language,
+            )
+            self._places[(up, feeds)] = place
+        return place
 
     def page(
         self,
@@ -346,41 +431,35 @@ class Renderer:
         search_page: bool = False,
     ) -> Page:
         config = self.config
-        up = urls.root(path)
-        site_feeds = _feed_links(up, config.title)
         return Page(
             path=path,
             title=title,
             canonical=urls.permalink(config.site_url, path),
             description=description or config.description,
             og_type=og_type,
-            home=up + urls.INDEX,
-            archive=up + urls.ARCHIVE,
-            topics=up + urls.TOPICS,
-            search=up + urls.SEARCH,
-            stylesheet=up + urls.STYLESHEET,
-            rss=up + urls.FEED,
-            feeds=feeds + site_feeds,
-            site_title=config.title,
-            language=config.language,
+            place=self.place(path, feeds),
             json_ld=json_ld,
             search_page=search_page,
         )
 
     def summaries(self, path: str, indices: Sequence[int]) -> list[Summary]:
         up = urls.root(path)
+        made = self._listed
         out = []
         for i in indices:
-            article = self.site.entries[i].article
-            out.append(
-                Summary(
-                    headline=article.headline,
-                    href=up + self.site.entries[i].path,
-                    date_iso=article.date.isoformat() if article.date else None,
-                    date_text=date_text(article.date),
-                    summary=self._summary(i),
+            item = made.get((i, up))
+            if item is None:
+                entry = self.site.entries[i]
+                date = entry.article.date
+                fields = (
+                    entry.article.headline,
+                    up + entry.path,
+                    date.isoformat() if date else None,
+                    date_text(date),
+                    self._summary(i),
                 )
-            )
+                item = made[(i, up)] = Summary(*fields, html=self._summary_macro(Summary(*fields)))
+            out.append(item)
         return out
 
     def _as_before(self, path: str, indices: Iterable[int], pages: Callable[[], Iterable[Out]]) -> Out | None:
@@ -397,8 +476,23 @@ class Renderer:
         finally:
             self.plan = plan
 
-    def _render(self, template: str, **context: object) -> bytes:
-        return self.env.get_template(template).render(**context).encode("utf-8")
+    @functools.cached_property
+    def _summary_macro(self) -> Callable[[Summary], Markup]:
+        macros: Any = self.env.get_template("macros.html").module
+        return macros.summary  # type: ignore[no-any-return]
+
+    def _chrome(self, place: Place) -> Chrome:
+        chrome = self._chromes.get(place)
+        if chrome is None:
+            macros: Any = self.env.get_template("chrome.html").module
+            chrome = Chrome(macros.head(place), macros.masthead(place), macros.colophon(place))
+            self._chromes[place] = chrome
+        return chrome
+
+    def _render(self, template: str, *, page: Page, **context: object) -> bytes:
+        """`template` with `context`, the `page` and its `chrome`."""
+        chrome = self._chrome(page.place)
+        return self.env.get_template(template).render(page=page, chrome=chrome, **context).encode("utf-8")
 
     def _list_page(
         self,
@@ -407,6 +501,7 @@ class Renderer:
         heading: str,
         indices: Sequence[int],
         *,
+        page: Page | None = None,
         later: tuple[object, Callable[[], dict[str, object]]] | None = None,
         **extra: object,
     ) -> Out:
@@ -415,7 +510,6 @@ class Renderer:
         kept from the last build, keyed by the first element, which must name everything it depends on."""
         context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
         context.update(extra)
-        page = context.pop("page", None)
         key = (
             UNCHANGED
             if self.plan.unchanged(indices)
@@ -459,16 +553,18 @@ class Renderer:
         article, path = entry.article, entry.path
         up = urls.root(path)
         newer, older = site.neighbours(index)
+        blocks = article.blocks.rows()  # read once, for the body and its word count
         topics = tuple(Link(up + urls.topic_path(s), site.topic_by_slug[s].name) for s in entry.topics)
+        day = date_text(article.date)
         view = ArticleView(
             headline=article.headline,
             standfirst=article.standfirst,
             date_iso=article.date.isoformat() if article.date else None,
-            date_text=date_text(article.date),
+            date_text=day,
             reading_time=article.reading_time,
             byline=article.byline,
             dateline=_dateline(entry),
-            body=self.body(index),
+            body=self.body(index, blocks),
             topics=topics,
             related=tuple(self.summaries(path, entry.related)),
             copies=entry.copies,
@@ -476,7 +572,7 @@ class Renderer:
             source_url=article.source_url,
             newer=Link(up + newer.path, newer.article.headline) if newer else None,
             older=Link(up + older.path, older.article.headline) if older else None,
-            day=Link(up + urls.day_path(article.date), date_text(article.date) or "") if article.date else None,
+            day=Link(up + urls.day_path(article.date), day or "") if article.date else None,
             apa=cite.apa(article, entry.url, self.config.title),
             bibtex=cite.bibtex(
                 article, entry.url, self.config.title, cite.bibtex_key(article, path.rsplit("/", 2)[-2])
@@ -488,7 +584,9 @@ class Renderer:
             article.headline,
             description=self._summary(index),
             og_type="article",
-            json_ld=Markup(cite.json_ld(article, entry.url, self.config.title, self._summary(index))),
+            json_ld=Markup(
+                cite.json_ld(article, entry.url, self.config.title, self._summary(index), cite.word_count(blocks))
+            ),
         )
         data = self._render("article.html", page=page, article=view)
         # Each body is read once here: kept unpacked, every body a worker renders would stay in its memory.
@@ -780,8 +878,8 @@ class Renderer:
         # at the site's root path (taken from site_url), and name no host, so nothing goes online.
         page = self.page(urls.NOT_FOUND, "Page not found")
         base = urlsplit(self.config.site_url).path or "/"
-        page = replace(
-            page,
+        place = replace(
+            page.place,
             home=base,
             archive=base + urls.ARCHIVE.removesuffix(urls.INDEX),
             topics=base + urls.TOPICS.removesuffix(urls.INDEX),
@@ -790,6 +888,7 @@ class Renderer:
             rss=base + urls.FEED,
             feeds=tuple(FeedLink(base + f.href, f.type, f.title) for f in page.feeds),
         )
+        page = replace(page, place=place)
         return urls.NOT_FOUND, self.plan.shape, functools.partial(self._render, "404.html", page=page)
 
 
