@@ -123,8 +123,8 @@ def test_incremental_builds_equal_clean_builds_through_random_changes(
     plans: list[bool] = []  # for each build of the site: whether it knew which pages an edit reaches
     real_plan = render.Plan.__init__
 
-    def planning(self: render.Plan, site: Site, *args: object) -> None:
-        real_plan(self, site, *args)  # type: ignore[arg-type]
+    def planning(self: render.Plan, site: Site, *args: object, **kwargs: object) -> None:
+        real_plan(self, site, *args, **kwargs)  # type: ignore[arg-type]
         if site.config.output == tmp_path / "site":
             plans.append(self.changed is not None)
 
@@ -266,6 +266,18 @@ def test_after_an_edit_the_build_keys_and_links_only_what_it_reaches(
     fresh = _config(tmp_path, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
     build(fresh, use_cache=False)
     assert _tree(config.output) == _tree(fresh.output)
+
+
+def test_a_build_without_a_cache_keys_no_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys are for the next build to compare: a build that keeps none does not make them."""
+    _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n) for n in range(12)})
+    keys: list[object] = []
+    real_key = render._key
+    monkeypatch.setattr(render, "_key", lambda *args: keys.append(args) or real_key(*args))  # type: ignore[arg-type]
+    build(_config(tmp_path), use_cache=False)
+    assert [k for k in keys if k[1] != "shape"] == []
+    build(_config(tmp_path))
+    assert len(keys) > 12, "a build that keeps a cache keys its pages"
 
 
 def test_a_list_page_changed_by_hand_is_made_again_when_no_edit_reaches_it(tmp_path: Path) -> None:

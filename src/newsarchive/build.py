@@ -168,7 +168,7 @@ def _build(
     tell("enrich", 1, 1)
     gc.freeze()
     indexer = _indexer(config, cache_folder, tell) if config.search else None
-    plan = render.Plan(site, salt, shown)
+    plan = render.Plan(site, salt, shown, keys=cache_folder is not None)
 
     save = functools.partial(_save_learned, cache, salt, site.memory, copies_memory)
     # Before the site is swapped in, so that a full disk stops the build with the old site in place. What

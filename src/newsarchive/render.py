@@ -294,8 +294,9 @@ class Plan:
     build's, the pages that show nothing of an article whose file changed are as they were (`UNCHANGED`),
     as are the pages made from the shape alone (archive, years, topics, search, sitemap)."""
 
-    def __init__(self, site: Site, salt: str, memory: Memory | None) -> None:
+    def __init__(self, site: Site, salt: str, memory: Memory | None, keys: bool = True) -> None:
         entries = site.entries
+        self.keys = keys  # whether pages are keyed at all: not when no build will ever compare the keys
         # Dates as day numbers (0: none): pickled as dates, they took most of the time of this.
         shape = [(e.rel, e.path, e.uid, e.article.date.toordinal() if e.article.date else 0, e.topics) for e in entries]
         self.shape = _key(salt, "shape", shape, [(t.slug, t.name, len(t.members)) for t in site.topics])
@@ -370,8 +371,8 @@ class Renderer:
         self._salt = salt
         self.plan = plan or Plan(site, salt, None)
 
-    def _key(self, *parts: object) -> bytes:
-        return _key(self._salt, *parts)
+    def _key(self, *parts: object) -> bytes | None:
+        return _key(self._salt, *parts) if self.plan.keys else None
 
     def _id(self, index: int) -> tuple[str, str, str, str]:
         """What any page shows of an entry is decided by these and its source file's content."""
