@@ -533,3 +533,18 @@ def test_bad_invocations_get_a_message_and_exit_2(run_process, tmp_path, site_tr
     assert result.returncode == 2, result.stderr
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_progress_bar_starts_no_thread_so_the_build_can_still_fork_its_workers():
+    import io
+    import threading
+
+    from newsarchive.console import Progress
+
+    before = threading.active_count()
+    progress = Progress(bar=True, stream=io.StringIO())
+    progress("parse", 0, 10)
+    progress("parse", 5, 10)
+    progress("render", 1, 4)
+    assert threading.active_count() == before, [t.name for t in threading.enumerate()]
+    progress.close()

@@ -40,6 +40,8 @@ class Progress:
             simple = "{desc} {elapsed}" if total <= 1 else None
             from tqdm import tqdm  # only when a bar is drawn: a build that draws none starts quicker
 
+            # No monitor thread: with another thread running, the build cannot safely fork its workers.
+            tqdm.monitor_interval = 0
             shown = self._shown = tqdm(
                 total=total,
                 desc=f"{stage:<6}",
