@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 import zlib
 from collections import Counter
@@ -261,3 +262,28 @@ _PIECE = st.one_of(
 def test_sketch_of_pieces_is_the_sketch_of_the_whole(pieces):
     given = [textmatch.encoded_words(text) if split else text for text, split in pieces]
     assert textmatch.sketch(given) == _sketch_the_long_way("\n".join(text for text, _ in pieces))
+
+
+def _terms_the_long_way(text: str) -> tuple[str, bytes]:
+    counts = Counter(w for w in re.findall(r"[a-z][a-z'\u2019-]{2,}", text.lower()) if w not in textmatch.STOPWORDS)
+    words = sorted(counts)
+    return " ".join(words), b"".join(counts[w].to_bytes(4, sys.byteorder) for w in words)
+
+
+_TERM_CHARS = list("abcXYZ '-\u2019\u00a3\u00e9\u0130\u212a\u00a0\u201c.,1_\t")
+_TERM_WORDS = st.sampled_from(
+    ["the", "don't", "-x", "'bout", "aa", "AB", "well-known", "council\u2019s", "\u2019\u2019ab"]
+)
+
+
+@SETTINGS
+@given(
+    text=st.one_of(
+        st.text(max_size=80),
+        st.lists(st.sampled_from(_TERM_CHARS), max_size=80).map("".join),
+        st.lists(st.one_of(_TERM_WORDS, _WORDS), max_size=40).map(" ".join),
+    )
+)
+@example(text="".join(chr(c) for c in range(0x2000, 0x2040)) + " abc\u2019s")
+def test_terms_are_the_words_the_regex_finds(text):
+    assert textmatch.terms(text) == _terms_the_long_way(text)

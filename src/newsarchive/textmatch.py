@@ -56,12 +56,52 @@ january february march april june july august september october november decembe
 """.split()
 )
 _TERM = re.compile(r"[A-Za-z][A-Za-z'\u2019-]{2,}")
+# Bytes that can be part of a term are kept (the ASCII ones lowered), the other ASCII ones become spaces, and
+# bytes past ASCII are kept: `terms` leaves only those of U+2019 in the text it translates.
+_TERM_BYTES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(c | 0x20 if chr(c).isupper() else c if chr(c).isalpha() or chr(c) in "'-" else 0x20 for c in range(128))
+    + bytes(range(128, 256)),
+)
+# Alphabetic runs too short to be terms, and the stopwords, as runs of bytes: ruled out in one set difference.
+_NOT_TERMS = frozenset(
+    [bytes([a]) for a in range(97, 123)]
+    + [bytes([a, b]) for a in range(97, 123) for b in range(97, 123)]
+    + [w.encode() for w in STOPWORDS]
+)
 
 
 def terms(text: str) -> tuple[str, bytes]:
     """The words of `text` that can say what it is about (lower-cased, stopwords left out), with their counts:
-    the words sorted and joined by spaces, and the counts as unsigned ints, in a form that is quick to store."""
-    counts = Counter(_TERM.findall(text.lower()))
+    the words sorted and joined by spaces, and the counts as unsigned ints, in a form that is quick to store.
+
+    A word is what `_TERM` finds in the lower-cased text. Every character of its class is kept and every
+    other becomes a space, so each run between spaces holds at most one word: the run from its first
+    letter, when three characters or more are left. Counting the runs and then mending the few that hold
+    an apostrophe or a hyphen finds the same words quicker than the regex.
+    """
+    text = text.lower()
+    if not text.isascii():
+        others = [c for c in set(_NOT_ASCII.findall(text)) if c != "\u2019"]
+        if len(others) > _MAX_NON_WORD_KINDS:
+            return _counted(Counter(_TERM.findall(text)))
+        for char in others:
+            text = text.replace(char, " ")
+    runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).split())
+    found = runs.keys() - _NOT_TERMS
+    words = list(filter(bytes.isalpha, found))
+    counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
+    if len(words) < len(found):
+        for run in found.difference(words):
+            word = run.lstrip(b"'-\xe2\x80\x99")
+            if word and word not in _NOT_TERMS and (len(word) >= 3 if word.isascii() else len(word.decode()) >= 3):
+                counts[word] = counts.get(word, 0) + runs[run]
+    # UTF-8 sorts as the text it encodes does.
+    words = sorted(counts)
+    return b" ".join(words).decode("utf-8"), array("I", map(counts.__getitem__, words)).tobytes()
+
+
+def _counted(counts: dict[str, int]) -> tuple[str, bytes]:
     for word in STOPWORDS.intersection(counts):
         del counts[word]
     words = sorted(counts)
