@@ -224,7 +224,7 @@ def test_shingle_index_finds_what_comparing_every_earlier_text_finds(texts, thre
     kept: list[tuple[int, frozenset[textmatch.Shingle]]] = []
     for key, toks in enumerate(texts):
         sig = textmatch.shingles(" ".join(toks))
-        found = index.match_or_add(key, textmatch.encoded_words(" ".join(toks)))
+        found = index.match_or_add(key, textmatch.Split(textmatch.encoded_words(" ".join(toks))))
         if len(kept) <= index.DIRECT:
             scores = [(textmatch.similarity(sig, other), -k) for k, other in kept]
             best = max((s for s in scores if s[0] >= threshold), default=None)
@@ -258,9 +258,15 @@ _PIECE = st.one_of(
 
 
 @SETTINGS
-@given(pieces=st.lists(st.tuples(_PIECE, st.booleans()), max_size=8))
+@given(pieces=st.lists(st.tuples(_PIECE, st.sampled_from(["text", "words", "split"])), max_size=8))
 def test_sketch_of_pieces_is_the_sketch_of_the_whole(pieces):
-    given = [textmatch.encoded_words(text) if split else text for text, split in pieces]
+    # A piece comes as text, split into words, or with its 3-grams fingerprinted by the near-duplicate check.
+    made = {
+        "text": str,
+        "words": textmatch.encoded_words,
+        "split": lambda t: textmatch.Split(textmatch.encoded_words(t)),
+    }
+    given = [made[how](text) for text, how in pieces]
     assert textmatch.sketch(given) == _sketch_the_long_way("\n".join(text for text, _ in pieces))
 
 

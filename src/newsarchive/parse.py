@@ -202,8 +202,8 @@ class _Body:
     reason: Reason | None = None
     duplicate_of: int | None = None
     pattern: str | None = None
-    # The words of `text` as the near-duplicate check split them, for the sketch to reuse.
-    words: list[bytes] | None = None
+    # `text` split into words and 3-grams by the near-duplicate check, for the sketch to reuse.
+    split: textmatch.Split | None = None
 
 
 @dataclass(slots=True)
@@ -264,7 +264,7 @@ def _parse_text(
         for n in item.unit.lines:
             records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
     words = sum(map(_word_count, kept))
-    texts = [item.words if item.words is not None and item.text == item.unit.text else item.text for item in kept]
+    texts = [item.split if item.split is not None and item.text == item.unit.text else item.text for item in kept]
     return _article(path, meta, header, dateline, tuple(map(_block, kept)), records, words, texts)
 
 
@@ -282,7 +282,7 @@ def _article(
     blocks: tuple[Block, ...],
     records: dict[int, LineRecord],
     words: int,
-    texts: Sequence[str | list[bytes]],
+    texts: Sequence[str | textmatch.Split],
 ) -> Article:
     """The record, from everything found; `texts` are the body's in reading order, some already split into words."""
     warnings: list[Notice] = []
@@ -619,8 +619,8 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             continue
         if _word_count(item) < textmatch.NEAR_DUPLICATE_MIN_WORDS:
             continue
-        item.words = textmatch.encoded_words(item.text)
-        original = index.match_or_add(item.unit.line, item.words)
+        item.split = textmatch.Split(textmatch.encoded_words(item.text))
+        original = index.match_or_add(item.unit.line, item.split)
         if original is not None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}

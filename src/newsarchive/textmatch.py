@@ -185,27 +185,59 @@ def unpacked(data: bytes) -> list[int]:
     return array("I", data).tolist()
 
 
-def sketch(pieces: Sequence[str | list[bytes]], size: int = SKETCH_SIZE) -> tuple[int, ...]:
+class Split:
+    """A text's words (`encoded_words`) and their word 3-grams, each as its words joined by U+001F, with the
+    grams' fingerprints (CRC-32): made once for the near-duplicate check and the sketch. Fewer than three
+    words make one gram, all of them. No word holds U+001F, so two grams are equal when their words are."""
+
+    __slots__ = ("grams", "prints", "words")
+
+    def __init__(self, words: list[bytes]) -> None:
+        self.words = words
+        self.grams = list(map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))) or [b"\x1f".join(words)]
+        self.prints = list(map(zlib.crc32, self.grams))
+
+
+def _fingerprints(toks: list[bytes], start: int, stop: int) -> Iterator[int]:
+    """The fingerprints of the 3-grams of `toks` starting at `start` up to `stop`."""
+    grams = zip(toks[start:stop], toks[start + 1 : stop + 1], toks[start + 2 : stop + 2], strict=False)
+    return map(zlib.crc32, map(b"\x1f".join, grams))
+
+
+def sketch(pieces: Sequence[str | list[bytes] | Split], size: int = SKETCH_SIZE) -> tuple[int, ...]:
     """The `size` smallest distinct 3-gram fingerprints of the pieces joined by line breaks, ascending.
 
     A fingerprint is the CRC-32 of the 3-gram's words in UTF-8 joined by
     U+001F: the same in every process and run. Fewer than three words make
     one "3-gram", all of them. A line break is never part of a word, so the
     words of the whole are the pieces' words in turn; a piece may come
-    already split (`encoded_words`).
+    already split (`encoded_words`), or with its 3-grams' fingerprints made
+    (`Split`), when only the 3-grams across its ends are left to make.
     """
-    toks = list(chain.from_iterable(p if isinstance(p, list) else encoded_words(p) for p in pieces))
+    toks: list[bytes] = []
+    prints: list[int] = []
+    # The 3-grams starting before this position have their fingerprints in `prints`.
+    done = 0
+    for piece in pieces:
+        if isinstance(piece, Split):
+            if len(piece.words) >= 3:
+                start = len(toks)
+                toks += piece.words
+                prints += _fingerprints(toks, done, start)
+                prints += piece.prints
+                done = len(toks) - 2
+                continue
+            toks += piece.words
+        else:
+            toks += piece if isinstance(piece, list) else encoded_words(piece)
     if len(toks) < 3:
         return (zlib.crc32(b"\x1f".join(toks)),)
-
-    def fingerprints() -> Iterator[int]:
-        return map(zlib.crc32, map(b"\x1f".join, zip(toks, toks[1:], toks[2:], strict=False)))
-
+    prints += _fingerprints(toks, done, len(toks) - 2)
     # CRC-32 spreads values evenly, so about twice `size` of them fall below this bound; when at
     # least `size` distinct ones do, the smallest are all among them, and only those need sorting.
     bound = (2 * size << 32) // (len(toks) - 2)
-    below = set(filter(bound.__gt__, fingerprints()))
-    return tuple(sorted(below if len(below) >= size else set(fingerprints()))[:size])
+    below = set(filter(bound.__gt__, prints))
+    return tuple(sorted(below if len(below) >= size else set(prints))[:size])
 
 
 class ShingleIndex:
@@ -219,11 +251,13 @@ class ShingleIndex:
     Most texts repeat nothing, and a bound that can only rule a text out
     spares comparing them at all: a text shares with any earlier one at most
     the 3-grams it shares with all texts seen so far together, and it has at
-    most as many distinct 3-grams as 3-gram positions. Jaccard similarity is
-    also at most the ratio of the smaller set's size to the larger's. Float
-    division rounds monotonically, so a bound below the threshold puts the
-    computed similarity below it too: the results are those of comparing
-    every candidate. Shingle sets are built only for the texts compared.
+    most as many distinct 3-grams as 3-gram positions. Those shared are
+    counted by fingerprint: two 3-grams with one fingerprint can only make
+    the count larger, and the bound looser. Jaccard similarity is also at
+    most the ratio of the smaller set's size to the larger's. Float division
+    rounds monotonically, so a bound below the threshold puts the computed
+    similarity below it too: the results are those of comparing every
+    candidate. Shingle sets are built only for the texts compared.
     """
 
     DIRECT = 48
@@ -231,19 +265,19 @@ class ShingleIndex:
 
     def __init__(self, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
         self.threshold = threshold
-        self._words: list[list[bytes]] = []
-        self._sets: list[frozenset[tuple[bytes, ...]] | None] = []
+        self._texts: list[Split] = []
+        self._sets: list[frozenset[bytes] | None] = []
         self._keys: list[int] = []
-        # Every 3-gram of every text offered so far, kept or not: a superset of the kept texts' 3-grams.
-        self._seen: set[tuple[bytes, ...]] = set()
-        self._postings: dict[tuple[bytes, ...], list[int]] = {}
+        # The fingerprint of every 3-gram of every text offered so far, kept or not.
+        self._seen: set[int] = set()
+        self._postings: dict[bytes, list[int]] = {}
         self._posted = 0
 
-    def match_or_add(self, key: int, toks: list[bytes]) -> int | None:
+    def match_or_add(self, key: int, text: Split) -> int | None:
         """The key of the most similar earlier text at or above the threshold (earliest on ties), given
         its words (`encoded_words`); when there is none, the text is kept under `key` for later texts."""
-        if self._may_repeat(toks):
-            sig = shingles_of(toks)
+        if self._may_repeat(text):
+            sig = frozenset(text.grams)
             best: tuple[float, int] | None = None
             for idx in self._candidates(sig):
                 other = self._set(idx)
@@ -254,28 +288,28 @@ class ShingleIndex:
                     best = (score, idx)
             if best is not None:
                 return self._keys[best[1]]
-        self._words.append(toks)
+        self._texts.append(text)
         self._sets.append(None)
         self._keys.append(key)
         return None
 
-    def _may_repeat(self, toks: list[bytes]) -> bool:
+    def _may_repeat(self, text: Split) -> bool:
         """False when no earlier text can reach the threshold; records the text's 3-grams as seen."""
-        positions = len(toks) - 2
+        positions = len(text.words) - 2
         if positions < 1:
             return True
         before = len(self._seen)
-        self._seen.update(zip(toks, toks[1:], toks[2:], strict=False))
+        self._seen.update(text.prints)
         new = len(self._seen) - before
         return (positions - new) / positions >= self.threshold
 
-    def _set(self, idx: int) -> frozenset[tuple[bytes, ...]]:
+    def _set(self, idx: int) -> frozenset[bytes]:
         sig = self._sets[idx]
         if sig is None:
-            sig = self._sets[idx] = shingles_of(self._words[idx])
+            sig = self._sets[idx] = frozenset(self._texts[idx].grams)
         return sig
 
-    def _candidates(self, sig: frozenset[tuple[bytes, ...]]) -> Iterable[int]:
+    def _candidates(self, sig: frozenset[bytes]) -> Iterable[int]:
         if len(self._keys) <= self.DIRECT:
             return range(len(self._keys))
         for idx in range(self._posted, len(self._keys)):
