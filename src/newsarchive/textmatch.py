@@ -15,7 +15,8 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import lt
 from typing import TypeVar
 
 _WORD = re.compile(r"\w+")
@@ -89,15 +90,16 @@ def terms(text: str) -> tuple[str, bytes]:
             text = text.replace(char, " ")
     runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).split())
     found = runs.keys() - _NOT_TERMS
-    words = list(filter(bytes.isalpha, found))
-    counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
+    words = sorted(filter(bytes.isalpha, found))
+    counts: dict[bytes, int] = runs
     if len(words) < len(found):
+        counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
         for run in found.difference(words):
             word = run.lstrip(b"'-\xe2\x80\x99")
             if word and word not in _NOT_TERMS and (len(word) >= 3 if word.isascii() else len(word.decode()) >= 3):
                 counts[word] = counts.get(word, 0) + runs[run]
+        words = sorted(counts)
     # UTF-8 sorts as the text it encodes does.
-    words = sorted(counts)
     return b" ".join(words).decode("utf-8"), array("I", map(counts.__getitem__, words)).tobytes()
 
 
@@ -236,7 +238,7 @@ def sketch(pieces: Sequence[str | list[bytes] | Split], size: int = SKETCH_SIZE)
     # CRC-32 spreads values evenly, so about twice `size` of them fall below this bound; when at
     # least `size` distinct ones do, the smallest are all among them, and only those need sorting.
     bound = (2 * size << 32) // (len(toks) - 2)
-    below = set(filter(bound.__gt__, prints))
+    below = set(compress(prints, map(lt, prints, repeat(bound))))
     return tuple(sorted(below if len(below) >= size else set(prints))[:size])
 
 
