@@ -89,12 +89,14 @@ def terms(text: str) -> tuple[str, bytes]:
         for char in others:
             text = text.replace(char, " ")
     runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).split())
-    found = runs.keys() - _NOT_TERMS
+    found = [run for run in runs if run not in _NOT_TERMS]
     words = sorted(filter(bytes.isalpha, found))
     counts: dict[bytes, int] = runs
     if len(words) < len(found):
         counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
-        for run in found.difference(words):
+        for run in found:
+            if run.isalpha():
+                continue
             word = run.lstrip(b"'-\xe2\x80\x99")
             if word and word not in _NOT_TERMS and (len(word) >= 3 if word.isascii() else len(word.decode()) >= 3):
                 counts[word] = counts.get(word, 0) + runs[run]
@@ -269,6 +271,9 @@ class ShingleIndex:
         self.threshold = threshold
         self._texts: list[Split] = []
         self._sets: list[frozenset[bytes] | None] = []
+        # Bounds on the size of each text's set of 3-grams: its fingerprints new when it came, and its 3-grams.
+        self._sizes: list[tuple[int, int]] = []
+        self._new = 0
         self._keys: list[int] = []
         # The fingerprint of every 3-gram of every text offered so far, kept or not.
         self._seen: set[int] = set()
@@ -282,8 +287,13 @@ class ShingleIndex:
             sig = frozenset(text.grams)
             best: tuple[float, int] | None = None
             for idx in self._candidates(sig):
+                if self._sets[idx] is None:
+                    # Its set unmade, the other text's size is known within bounds, which may rule it out.
+                    low, high = self._sizes[idx]
+                    if high / len(sig) < self.threshold or len(sig) / low < self.threshold:
+                        continue
                 other = self._set(idx)
-                if sig and other and min(len(sig), len(other)) / max(len(sig), len(other)) < self.threshold:
+                if min(len(sig), len(other)) / max(len(sig), len(other)) < self.threshold:
                     continue
                 score = similarity(sig, other)
                 if score >= self.threshold and (best is None or (score, -idx) > (best[0], -best[1])):
@@ -292,6 +302,7 @@ class ShingleIndex:
                 return self._keys[best[1]]
         self._texts.append(text)
         self._sets.append(None)
+        self._sizes.append((max(self._new, 1), len(text.grams)))
         self._keys.append(key)
         return None
 
@@ -299,10 +310,11 @@ class ShingleIndex:
         """False when no earlier text can reach the threshold; records the text's 3-grams as seen."""
         positions = len(text.words) - 2
         if positions < 1:
+            self._new = 1
             return True
         before = len(self._seen)
         self._seen.update(text.prints)
-        new = len(self._seen) - before
+        new = self._new = len(self._seen) - before
         return (positions - new) / positions >= self.threshold
 
     def _set(self, idx: int) -> frozenset[bytes]:
