@@ -293,3 +293,12 @@ _TERM_WORDS = st.sampled_from(
 @example(text="".join(chr(c) for c in range(0x2000, 0x2040)) + " abc\u2019s")
 def test_terms_are_the_words_the_regex_finds(text):
     assert textmatch.terms(text) == _terms_the_long_way(text)
+
+
+_SPACED = list("ab \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u2003\u3000\x01\u00e9")
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(max_size=40), st.lists(st.sampled_from(_SPACED), max_size=40).map("".join)))
+def test_squeezed_text_is_its_words_one_space_apart(text):
+    assert textmatch.squeeze(text) == " ".join(text.split())

@@ -111,8 +111,7 @@ _CITED_DATELINE = re.compile(rf"^{_CITED_PLACE}\s*{_AGENCY}(?:{_DASH})?(?=[A-Z\"
 # A dateline on a line of its own, its paragraph below.
 _DATELINE_ONLY = re.compile(rf"^{_PLACE}{_DATELINE_DATE}\s*(?:{_AGENCY})?\s*(?:--|[-\u2013\u2014])$")
 _CITED_DATELINE_ONLY = re.compile(rf"^{_CITED_PLACE}{_DATELINE_DATE}\s*{_AGENCY}\s*(?:--|[-\u2013\u2014])?$")
-# What every dateline holds, and how every dateline on its own line ends: cheap to look for first.
-_DATELINE_MARKS = ("-", "\u2013", "\u2014", "(")
+# How every dateline on its own line ends: cheap to look for first.
 _DATELINE_ENDS = ("-", "\u2013", "\u2014", ")")
 # Capitalised words that open a paragraph like a place but are labels.
 _NOT_PLACES = frozenset(
@@ -700,8 +699,8 @@ def _copied_runs(body: list[_Body], copies: set[int]) -> Callable[[int], bool]:
 
 def _dateline_match(text: str) -> tuple[Dateline, int] | None:
     """A dateline opening `text` and where the paragraph proper starts."""
-    # Both shapes need a dash or a bracket, which most paragraphs are without: looking is quicker than matching.
-    if not any(map(text.__contains__, _DATELINE_MARKS)):
+    # Both shapes need a dash or a bracket, which many paragraphs are without: looking is quicker than matching.
+    if not ("-" in text or "(" in text or "\u2013" in text or "\u2014" in text):
         return None
     match = _DATELINE.match(text)
     if match is None:
