@@ -291,6 +291,7 @@ _TERM_WORDS = st.sampled_from(
     )
 )
 @example(text="".join(chr(c) for c in range(0x2000, 0x2040)) + " abc\u2019s")
+@example(text="\u212aELVIN \u0130stanbul caf\u00e9s \ud800 ab\u2019cd")
 def test_terms_are_the_words_the_regex_finds(text):
     assert textmatch.terms(text) == _terms_the_long_way(text)
 

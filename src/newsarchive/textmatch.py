@@ -57,18 +57,17 @@ january february march april june july august september october november decembe
 """.split()
 )
 _TERM = re.compile(r"[A-Za-z][A-Za-z'\u2019-]{2,}")
-# Bytes that can be part of a term are kept (the ASCII ones lowered), the other ASCII ones become spaces, and
+# Bytes that can be part of a term are kept (capitals lowered), the other ASCII ones become spaces, and
 # bytes past ASCII are kept: `terms` leaves only those of U+2019 in the text it translates.
 _TERM_BYTES = bytes.maketrans(
     bytes(range(256)),
     bytes(c | 0x20 if chr(c).isupper() else c if chr(c).isalpha() or chr(c) in "'-" else 0x20 for c in range(128))
     + bytes(range(128, 256)),
 )
-# Alphabetic runs too short to be terms, and the stopwords, as runs of bytes: ruled out in one set difference.
+_ASCII_BYTES = bytes(range(128))
+# Alphabetic runs too short to be terms, and the stopwords: ruled out together.
 _NOT_TERMS = frozenset(
-    [bytes([a]) for a in range(97, 123)]
-    + [bytes([a, b]) for a in range(97, 123) for b in range(97, 123)]
-    + [w.encode() for w in STOPWORDS]
+    [chr(a) for a in range(97, 123)] + [chr(a) + chr(b) for a in range(97, 123) for b in range(97, 123)] + [*STOPWORDS]
 )
 
 
@@ -79,30 +78,40 @@ def terms(text: str) -> tuple[str, bytes]:
     A word is what `_TERM` finds in the lower-cased text. Every character of its class is kept and every
     other becomes a space, so each run between spaces holds at most one word: the run from its first
     letter, when three characters or more are left. Counting the runs and then mending the few that hold
-    an apostrophe or a hyphen finds the same words quicker than the regex.
+    an apostrophe or a hyphen finds the same words quicker than the regex. A character past ASCII other
+    than U+2019 becomes a space lower-cased or not, unless its lower case holds ASCII or U+2019 (as the
+    Kelvin sign's does), so only ASCII capitals need lowering.
     """
-    text = text.lower()
     if not text.isascii():
-        others = [c for c in set(_NOT_ASCII.findall(text)) if c != "\u2019"]
-        if len(others) > _MAX_NON_WORD_KINDS:
-            return _counted(Counter(_TERM.findall(text)))
+        # Deleting the ASCII bytes of UTF-8 leaves whole characters: those past ASCII.
+        others = set(
+            text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        )
+        others.discard("\u2019")
+        if len(others) > _MAX_NON_WORD_KINDS or not all(_foreign_lower(c) for c in others):
+            return _counted(Counter(_TERM.findall(text.lower())))
         for char in others:
             text = text.replace(char, " ")
-    runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).split())
+    runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).decode("utf-8").split())
     found = [run for run in runs if run not in _NOT_TERMS]
-    words = sorted(filter(bytes.isalpha, found))
-    counts: dict[bytes, int] = runs
+    words = sorted(filter(str.isalpha, found))
+    counts: dict[str, int] = runs
     if len(words) < len(found):
         counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
         for run in found:
             if run.isalpha():
                 continue
-            word = run.lstrip(b"'-\xe2\x80\x99")
-            if word and word not in _NOT_TERMS and (len(word) >= 3 if word.isascii() else len(word.decode()) >= 3):
+            word = run.lstrip("'\u2019-")
+            if len(word) >= 3 and word not in _NOT_TERMS:
                 counts[word] = counts.get(word, 0) + runs[run]
         words = sorted(counts)
-    # UTF-8 sorts as the text it encodes does.
-    return b" ".join(words).decode("utf-8"), array("I", map(counts.__getitem__, words)).tobytes()
+    return " ".join(words), array("I", map(counts.__getitem__, words)).tobytes()
+
+
+def _foreign_lower(char: str) -> bool:
+    """Whether the lower case of a character past ASCII is all past ASCII, and not U+2019."""
+    lower = char.lower()
+    return not any(c.isascii() or c == "\u2019" for c in lower)
 
 
 def _counted(counts: dict[str, int]) -> tuple[str, bytes]:
