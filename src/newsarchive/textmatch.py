@@ -27,7 +27,6 @@ _ASCII_WORD_BYTES = bytes(
     (c | 0x20 if chr(c).isupper() else c) if chr(c).isalnum() or chr(c) == "_" else 0x20 for c in range(128)
 )
 _ASCII_WORDS = bytes.maketrans(bytes(range(128)), _ASCII_WORD_BYTES)
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # Text with more kinds of non-ASCII punctuation than this is left to the regex.
 _MAX_NON_WORD_KINDS = 16
 
@@ -83,10 +82,7 @@ def terms(text: str) -> tuple[str, bytes]:
     Kelvin sign's does), so only ASCII capitals need lowering.
     """
     if not text.isascii():
-        # Deleting the ASCII bytes of UTF-8 leaves whole characters: those past ASCII.
-        others = set(
-            text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-        )
+        others = _past_ascii(text)
         others.discard("\u2019")
         if len(others) > _MAX_NON_WORD_KINDS or not all(_foreign_lower(c) for c in others):
             return _counted(Counter(_TERM.findall(text.lower())))
@@ -106,6 +102,11 @@ def terms(text: str) -> tuple[str, bytes]:
                 counts[word] = counts.get(word, 0) + runs[run]
         words = sorted(counts)
     return " ".join(words), array("I", map(counts.__getitem__, words)).tobytes()
+
+
+def _past_ascii(text: str) -> set[str]:
+    """The characters of `text` past ASCII: deleting the ASCII bytes of its UTF-8 leaves them whole."""
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
 def _foreign_lower(char: str) -> bool:
@@ -162,7 +163,7 @@ def _spaced_words(text: str) -> bytes | list[str]:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS)
     text = unicodedata.normalize("NFKC", text).casefold()
-    others = [c for c in set(_NOT_ASCII.findall(text)) if not _WORD.match(c)]
+    others = [c for c in _past_ascii(text) if not _WORD.match(c)]
     if len(others) > _MAX_NON_WORD_KINDS:
         return _WORD.findall(text)
     for char in others:
