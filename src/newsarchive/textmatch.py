@@ -268,10 +268,12 @@ class ShingleIndex:
     most as many distinct 3-grams as 3-gram positions. Those shared are
     counted by fingerprint: two 3-grams with one fingerprint can only make
     the count larger, and the bound looser. Jaccard similarity is also at
-    most the ratio of the smaller set's size to the larger's. Float division
-    rounds monotonically, so a bound below the threshold puts the computed
-    similarity below it too: the results are those of comparing every
-    candidate. Shingle sets are built only for the texts compared.
+    most the ratio of the smaller set's size to the larger's; while an
+    earlier text's set is unmade, its size is known to lie between the
+    fingerprints it brought that were new and the number of its 3-grams.
+    Float division rounds monotonically, so a bound below the threshold puts
+    the computed similarity below it too: the results are those of comparing
+    every candidate. Shingle sets are built only for the texts compared.
     """
 
     DIRECT = 48
@@ -283,7 +285,6 @@ class ShingleIndex:
         self._sets: list[frozenset[bytes] | None] = []
         # Bounds on the size of each text's set of 3-grams: its fingerprints new when it came, and its 3-grams.
         self._sizes: list[tuple[int, int]] = []
-        self._new = 0
         self._keys: list[int] = []
         # The fingerprint of every 3-gram of every text offered so far, kept or not.
         self._seen: set[int] = set()
@@ -292,8 +293,11 @@ class ShingleIndex:
 
     def match_or_add(self, key: int, text: Split) -> int | None:
         """The key of the most similar earlier text at or above the threshold (earliest on ties), given
-        its words (`encoded_words`); when there is none, the text is kept under `key` for later texts."""
-        if self._may_repeat(text):
+        its words and 3-grams; when there is none, the text is kept under `key` for later texts."""
+        new = self._see(text)
+        positions = len(text.words) - 2
+        # No earlier text can reach the threshold when too few of this one's 3-grams were seen before.
+        if positions < 1 or (positions - new) / positions >= self.threshold:
             sig = frozenset(text.grams)
             best: tuple[float, int] | None = None
             for idx in self._candidates(sig):
@@ -312,20 +316,17 @@ class ShingleIndex:
                 return self._keys[best[1]]
         self._texts.append(text)
         self._sets.append(None)
-        self._sizes.append((max(self._new, 1), len(text.grams)))
+        self._sizes.append((max(new, 1), len(text.grams)))
         self._keys.append(key)
         return None
 
-    def _may_repeat(self, text: Split) -> bool:
-        """False when no earlier text can reach the threshold; records the text's 3-grams as seen."""
-        positions = len(text.words) - 2
-        if positions < 1:
-            self._new = 1
-            return True
+    def _see(self, text: Split) -> int:
+        """How many of the text's 3-gram fingerprints are new, recording them as seen (none under three words)."""
+        if len(text.words) < 3:
+            return 0
         before = len(self._seen)
         self._seen.update(text.prints)
-        new = self._new = len(self._seen) - before
-        return (positions - new) / positions >= self.threshold
+        return len(self._seen) - before
 
     def _set(self, idx: int) -> frozenset[bytes]:
         sig = self._sets[idx]
