@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 import zlib
 from collections import Counter
@@ -223,7 +224,7 @@ def test_shingle_index_finds_what_comparing_every_earlier_text_finds(texts, thre
     kept: list[tuple[int, frozenset[textmatch.Shingle]]] = []
     for key, toks in enumerate(texts):
         sig = textmatch.shingles(" ".join(toks))
-        found = index.match_or_add(key, textmatch.encoded_words(" ".join(toks)))
+        found = index.match_or_add(key, textmatch.Split(textmatch.encoded_words(" ".join(toks))))
         if len(kept) <= index.DIRECT:
             scores = [(textmatch.similarity(sig, other), -k) for k, other in kept]
             best = max((s for s in scores if s[0] >= threshold), default=None)
@@ -257,7 +258,48 @@ _PIECE = st.one_of(
 
 
 @SETTINGS
-@given(pieces=st.lists(st.tuples(_PIECE, st.booleans()), max_size=8))
+@given(pieces=st.lists(st.tuples(_PIECE, st.sampled_from(["text", "words", "split"])), max_size=8))
 def test_sketch_of_pieces_is_the_sketch_of_the_whole(pieces):
-    given = [textmatch.encoded_words(text) if split else text for text, split in pieces]
+    # A piece comes as text, split into words, or with its 3-grams fingerprinted by the near-duplicate check.
+    made = {
+        "text": str,
+        "words": textmatch.encoded_words,
+        "split": lambda t: textmatch.Split(textmatch.encoded_words(t)),
+    }
+    given = [made[how](text) for text, how in pieces]
     assert textmatch.sketch(given) == _sketch_the_long_way("\n".join(text for text, _ in pieces))
+
+
+def _terms_the_long_way(text: str) -> tuple[str, bytes]:
+    counts = Counter(w for w in re.findall(r"[a-z][a-z'\u2019-]{2,}", text.lower()) if w not in textmatch.STOPWORDS)
+    words = sorted(counts)
+    return " ".join(words), b"".join(counts[w].to_bytes(4, sys.byteorder) for w in words)
+
+
+_TERM_CHARS = list("abcXYZ '-\u2019\u00a3\u00e9\u0130\u212a\u00a0\u201c.,1_\t")
+_TERM_WORDS = st.sampled_from(
+    ["the", "don't", "-x", "'bout", "aa", "AB", "well-known", "council\u2019s", "\u2019\u2019ab"]
+)
+
+
+@SETTINGS
+@given(
+    text=st.one_of(
+        st.text(max_size=80),
+        st.lists(st.sampled_from(_TERM_CHARS), max_size=80).map("".join),
+        st.lists(st.one_of(_TERM_WORDS, _WORDS), max_size=40).map(" ".join),
+    )
+)
+@example(text="".join(chr(c) for c in range(0x2000, 0x2040)) + " abc\u2019s")
+@example(text="\u212aELVIN \u0130stanbul caf\u00e9s \ud800 ab\u2019cd")
+def test_terms_are_the_words_the_regex_finds(text):
+    assert textmatch.terms(text) == _terms_the_long_way(text)
+
+
+_SPACED = list("ab \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u2003\u3000\x01\u00e9")
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(max_size=40), st.lists(st.sampled_from(_SPACED), max_size=40).map("".join)))
+def test_squeezed_text_is_its_words_one_space_apart(text):
+    assert textmatch.squeeze(text) == " ".join(text.split())

@@ -111,6 +111,8 @@ _CITED_DATELINE = re.compile(rf"^{_CITED_PLACE}\s*{_AGENCY}(?:{_DASH})?(?=[A-Z\"
 # A dateline on a line of its own, its paragraph below.
 _DATELINE_ONLY = re.compile(rf"^{_PLACE}{_DATELINE_DATE}\s*(?:{_AGENCY})?\s*(?:--|[-\u2013\u2014])$")
 _CITED_DATELINE_ONLY = re.compile(rf"^{_CITED_PLACE}{_DATELINE_DATE}\s*{_AGENCY}\s*(?:--|[-\u2013\u2014])?$")
+# How every dateline on its own line ends: cheap to look for first.
+_DATELINE_ENDS = ("-", "\u2013", "\u2014", ")")
 # Capitalised words that open a paragraph like a place but are labels.
 _NOT_PLACES = frozenset(
     "BREAKING UPDATE UPDATED EXCLUSIVE WATCH VIDEO PHOTOS PHOTO LIVE OPINION ANALYSIS NOTE CORRECTION "
@@ -184,13 +186,16 @@ class _Unit:
     text: str
     lines: tuple[int, ...]
     items: tuple[str, ...] = ()
-    # `text` squeezed (for boilerplate) and normalised (for repeats): asked for often, so made once.
+    # `text` squeezed (for boilerplate) and normalised (for repeats), and its number of words (the squeezed
+    # text has them one space apart): asked for often, so made once.
     squeezed: str = field(init=False)
     key: str = field(init=False)
+    words: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.squeezed = textmatch.squeeze(self.text)
-        self.key = self.squeezed if self.text.isascii() else textmatch.normalise(self.text)
+        self.squeezed = squeezed = textmatch.squeeze(self.text)
+        self.key = squeezed if self.text.isascii() else textmatch.normalise(self.text)
+        self.words = squeezed.count(" ") + 1 if squeezed else 0
 
 
 @dataclass(slots=True)
@@ -202,8 +207,8 @@ class _Body:
     reason: Reason | None = None
     duplicate_of: int | None = None
     pattern: str | None = None
-    # The words of `text` as the near-duplicate check split them, for the sketch to reuse.
-    words: list[bytes] | None = None
+    # `text` split into words and 3-grams by the near-duplicate check, for the sketch to reuse.
+    split: textmatch.Split | None = None
 
 
 @dataclass(slots=True)
@@ -264,13 +269,15 @@ def _parse_text(
         for n in item.unit.lines:
             records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
     words = sum(map(_word_count, kept))
-    texts = [item.words if item.words is not None and item.text == item.unit.text else item.text for item in kept]
+    texts = [item.split if item.split is not None and item.text == item.unit.text else item.text for item in kept]
     return _article(path, meta, header, dateline, tuple(map(_block, kept)), records, words, texts)
 
 
 def _word_count(item: _Body) -> int:
-    """`len(item.text.split())`; its unit's squeezed text already has the words one space apart."""
-    squeezed = item.unit.squeezed if item.text == item.unit.text else textmatch.squeeze(item.text)
+    """`len(item.text.split())`, counted once for the unit's own text."""
+    if item.text == item.unit.text:
+        return item.unit.words
+    squeezed = textmatch.squeeze(item.text)
     return squeezed.count(" ") + 1 if squeezed else 0
 
 
@@ -282,7 +289,7 @@ def _article(
     blocks: tuple[Block, ...],
     records: dict[int, LineRecord],
     words: int,
-    texts: Sequence[str | list[bytes]],
+    texts: Sequence[str | textmatch.Split],
 ) -> Article:
     """The record, from everything found; `texts` are the body's in reading order, some already split into words."""
     warnings: list[Notice] = []
@@ -619,10 +626,12 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             continue
         if _word_count(item) < textmatch.NEAR_DUPLICATE_MIN_WORDS:
             continue
-        item.words = textmatch.encoded_words(item.text)
-        original = index.match_or_add(item.unit.line, item.words)
+        item.split = textmatch.Split(textmatch.encoded_words(item.text))
+        original = index.match_or_add(item.unit.line, item.split)
         if original is not None:
             item.kind, item.reason, item.duplicate_of = "dropped", "near_duplicate", original
+    if not repeats:
+        return
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
     copies.update(idx for idx in repeats if _sentence_like(body[idx]))
     in_copied_run = _copied_runs(body, copies)
@@ -690,6 +699,9 @@ def _copied_runs(body: list[_Body], copies: set[int]) -> Callable[[int], bool]:
 
 def _dateline_match(text: str) -> tuple[Dateline, int] | None:
     """A dateline opening `text` and where the paragraph proper starts."""
+    # Both shapes need a dash or a bracket, which many paragraphs are without: looking is quicker than matching.
+    if not ("-" in text or "(" in text or "\u2013" in text or "\u2014" in text):
+        return None
     match = _DATELINE.match(text)
     if match is None:
         match = _CITED_DATELINE.match(text)
@@ -706,6 +718,9 @@ def _dateline_match(text: str) -> tuple[Dateline, int] | None:
 
 def _standalone_dateline(text: str) -> Dateline | None:
     """A line that is only a dateline ("WASHINGTON, D.C. –"), its paragraph on the next line."""
+    # Both shapes end with a dash or the agency's bracket.
+    if not text.rstrip().endswith(_DATELINE_ENDS):
+        return None
     match = _DATELINE_ONLY.match(text) or _CITED_DATELINE_ONLY.match(text)
     if match is None or match["place"].split()[0].rstrip(".,:") in _NOT_PLACES:
         return None

@@ -15,7 +15,8 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import lt
 from typing import TypeVar
 
 _WORD = re.compile(r"\w+")
@@ -26,7 +27,6 @@ _ASCII_WORD_BYTES = bytes(
     (c | 0x20 if chr(c).isupper() else c) if chr(c).isalnum() or chr(c) == "_" else 0x20 for c in range(128)
 )
 _ASCII_WORDS = bytes.maketrans(bytes(range(128)), _ASCII_WORD_BYTES)
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # Text with more kinds of non-ASCII punctuation than this is left to the regex.
 _MAX_NON_WORD_KINDS = 16
 
@@ -56,12 +56,66 @@ january february march april june july august september october november decembe
 """.split()
 )
 _TERM = re.compile(r"[A-Za-z][A-Za-z'\u2019-]{2,}")
+# Bytes that can be part of a term are kept (capitals lowered), the other ASCII ones become spaces, and
+# bytes past ASCII are kept: `terms` leaves only those of U+2019 in the text it translates.
+_TERM_BYTES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(c | 0x20 if chr(c).isupper() else c if chr(c).isalpha() or chr(c) in "'-" else 0x20 for c in range(128))
+    + bytes(range(128, 256)),
+)
+_ASCII_BYTES = bytes(range(128))
+# Alphabetic runs too short to be terms, and the stopwords: ruled out together.
+_NOT_TERMS = frozenset(
+    [chr(a) for a in range(97, 123)] + [chr(a) + chr(b) for a in range(97, 123) for b in range(97, 123)] + [*STOPWORDS]
+)
 
 
 def terms(text: str) -> tuple[str, bytes]:
     """The words of `text` that can say what it is about (lower-cased, stopwords left out), with their counts:
-    the words sorted and joined by spaces, and the counts as unsigned ints, in a form that is quick to store."""
-    counts = Counter(_TERM.findall(text.lower()))
+    the words sorted and joined by spaces, and the counts as unsigned ints, in a form that is quick to store.
+
+    A word is what `_TERM` finds in the lower-cased text. Every character of its class is kept and every
+    other becomes a space, so each run between spaces holds at most one word: the run from its first
+    letter, when three characters or more are left. Counting the runs and then mending the few that hold
+    an apostrophe or a hyphen finds the same words quicker than the regex. A character past ASCII other
+    than U+2019 becomes a space lower-cased or not, unless its lower case holds ASCII or U+2019 (as the
+    Kelvin sign's does), so only ASCII capitals need lowering.
+    """
+    if not text.isascii():
+        others = _past_ascii(text)
+        others.discard("\u2019")
+        if len(others) > _MAX_NON_WORD_KINDS or not all(_foreign_lower(c) for c in others):
+            return _counted(Counter(_TERM.findall(text.lower())))
+        for char in others:
+            text = text.replace(char, " ")
+    runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).decode("utf-8").split())
+    found = [run for run in runs if run not in _NOT_TERMS]
+    words = sorted(filter(str.isalpha, found))
+    counts: dict[str, int] = runs
+    if len(words) < len(found):
+        counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
+        for run in found:
+            if run.isalpha():
+                continue
+            word = run.lstrip("'\u2019-")
+            if len(word) >= 3 and word not in _NOT_TERMS:
+                counts[word] = counts.get(word, 0) + runs[run]
+        words = sorted(counts)
+    return " ".join(words), array("I", map(counts.__getitem__, words)).tobytes()
+
+
+def _past_ascii(text: str) -> set[str]:
+    """The characters of `text` past ASCII: deleting the ASCII bytes of its UTF-8 leaves them whole."""
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+
+
+def _foreign_lower(char: str) -> bool:
+    """Whether the lower case of a character past ASCII is all past ASCII, and not U+2019."""
+    lower = char.lower()
+    return not any(c.isascii() or c == "\u2019" for c in lower)
+
+
+def _counted(counts: dict[str, int]) -> tuple[str, bytes]:
     for word in STOPWORDS.intersection(counts):
         del counts[word]
     words = sorted(counts)
@@ -109,7 +163,7 @@ def _spaced_words(text: str) -> bytes | list[str]:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS)
     text = unicodedata.normalize("NFKC", text).casefold()
-    others = [c for c in set(_NOT_ASCII.findall(text)) if not _WORD.match(c)]
+    others = [c for c in _past_ascii(text) if not _WORD.match(c)]
     if len(others) > _MAX_NON_WORD_KINDS:
         return _WORD.findall(text)
     for char in others:
@@ -145,27 +199,59 @@ def unpacked(data: bytes) -> list[int]:
     return array("I", data).tolist()
 
 
-def sketch(pieces: Sequence[str | list[bytes]], size: int = SKETCH_SIZE) -> tuple[int, ...]:
+class Split:
+    """A text's words (`encoded_words`) and their word 3-grams, each as its words joined by U+001F, with the
+    grams' fingerprints (CRC-32): made once for the near-duplicate check and the sketch. Fewer than three
+    words make one gram, all of them. No word holds U+001F, so two grams are equal when their words are."""
+
+    __slots__ = ("grams", "prints", "words")
+
+    def __init__(self, words: list[bytes]) -> None:
+        self.words = words
+        self.grams = list(map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))) or [b"\x1f".join(words)]
+        self.prints = list(map(zlib.crc32, self.grams))
+
+
+def _fingerprints(toks: list[bytes], start: int, stop: int) -> Iterator[int]:
+    """The fingerprints of the 3-grams of `toks` starting at `start` up to `stop`."""
+    grams = zip(toks[start:stop], toks[start + 1 : stop + 1], toks[start + 2 : stop + 2], strict=False)
+    return map(zlib.crc32, map(b"\x1f".join, grams))
+
+
+def sketch(pieces: Sequence[str | list[bytes] | Split], size: int = SKETCH_SIZE) -> tuple[int, ...]:
     """The `size` smallest distinct 3-gram fingerprints of the pieces joined by line breaks, ascending.
 
     A fingerprint is the CRC-32 of the 3-gram's words in UTF-8 joined by
     U+001F: the same in every process and run. Fewer than three words make
     one "3-gram", all of them. A line break is never part of a word, so the
     words of the whole are the pieces' words in turn; a piece may come
-    already split (`encoded_words`).
+    already split (`encoded_words`), or with its 3-grams' fingerprints made
+    (`Split`), when only the 3-grams across its ends are left to make.
     """
-    toks = list(chain.from_iterable(p if isinstance(p, list) else encoded_words(p) for p in pieces))
+    toks: list[bytes] = []
+    prints: list[int] = []
+    # The 3-grams starting before this position have their fingerprints in `prints`.
+    done = 0
+    for piece in pieces:
+        if isinstance(piece, Split):
+            if len(piece.words) >= 3:
+                start = len(toks)
+                toks += piece.words
+                prints += _fingerprints(toks, done, start)
+                prints += piece.prints
+                done = len(toks) - 2
+                continue
+            toks += piece.words
+        else:
+            toks += piece if isinstance(piece, list) else encoded_words(piece)
     if len(toks) < 3:
         return (zlib.crc32(b"\x1f".join(toks)),)
-
-    def fingerprints() -> Iterator[int]:
-        return map(zlib.crc32, map(b"\x1f".join, zip(toks, toks[1:], toks[2:], strict=False)))
-
+    prints += _fingerprints(toks, done, len(toks) - 2)
     # CRC-32 spreads values evenly, so about twice `size` of them fall below this bound; when at
     # least `size` distinct ones do, the smallest are all among them, and only those need sorting.
     bound = (2 * size << 32) // (len(toks) - 2)
-    below = set(filter(bound.__gt__, fingerprints()))
-    return tuple(sorted(below if len(below) >= size else set(fingerprints()))[:size])
+    below = set(compress(prints, map(lt, prints, repeat(bound))))
+    return tuple(sorted(below if len(below) >= size else set(prints))[:size])
 
 
 class ShingleIndex:
@@ -179,10 +265,14 @@ class ShingleIndex:
     Most texts repeat nothing, and a bound that can only rule a text out
     spares comparing them at all: a text shares with any earlier one at most
     the 3-grams it shares with all texts seen so far together, and it has at
-    most as many distinct 3-grams as 3-gram positions. Jaccard similarity is
-    also at most the ratio of the smaller set's size to the larger's. Float
-    division rounds monotonically, so a bound below the threshold puts the
-    computed similarity below it too: the results are those of comparing
+    most as many distinct 3-grams as 3-gram positions. Those shared are
+    counted by fingerprint: two 3-grams with one fingerprint can only make
+    the count larger, and the bound looser. Jaccard similarity is also at
+    most the ratio of the smaller set's size to the larger's; while an
+    earlier text's set is unmade, its size is known to lie between the
+    fingerprints it brought that were new and the number of its 3-grams.
+    Float division rounds monotonically, so a bound below the threshold puts
+    the computed similarity below it too: the results are those of comparing
     every candidate. Shingle sets are built only for the texts compared.
     """
 
@@ -191,51 +281,60 @@ class ShingleIndex:
 
     def __init__(self, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
         self.threshold = threshold
-        self._words: list[list[bytes]] = []
-        self._sets: list[frozenset[tuple[bytes, ...]] | None] = []
+        self._texts: list[Split] = []
+        self._sets: list[frozenset[bytes] | None] = []
+        # Bounds on the size of each text's set of 3-grams: its fingerprints new when it came, and its 3-grams.
+        self._sizes: list[tuple[int, int]] = []
         self._keys: list[int] = []
-        # Every 3-gram of every text offered so far, kept or not: a superset of the kept texts' 3-grams.
-        self._seen: set[tuple[bytes, ...]] = set()
-        self._postings: dict[tuple[bytes, ...], list[int]] = {}
+        # The fingerprint of every 3-gram of every text offered so far, kept or not.
+        self._seen: set[int] = set()
+        self._postings: dict[bytes, list[int]] = {}
         self._posted = 0
 
-    def match_or_add(self, key: int, toks: list[bytes]) -> int | None:
+    def match_or_add(self, key: int, text: Split) -> int | None:
         """The key of the most similar earlier text at or above the threshold (earliest on ties), given
-        its words (`encoded_words`); when there is none, the text is kept under `key` for later texts."""
-        if self._may_repeat(toks):
-            sig = shingles_of(toks)
+        its words and 3-grams; when there is none, the text is kept under `key` for later texts."""
+        new = self._see(text)
+        positions = len(text.words) - 2
+        # No earlier text can reach the threshold when too few of this one's 3-grams were seen before.
+        if positions < 1 or (positions - new) / positions >= self.threshold:
+            sig = frozenset(text.grams)
             best: tuple[float, int] | None = None
             for idx in self._candidates(sig):
+                if self._sets[idx] is None:
+                    # Its set unmade, the other text's size is known within bounds, which may rule it out.
+                    low, high = self._sizes[idx]
+                    if high / len(sig) < self.threshold or len(sig) / low < self.threshold:
+                        continue
                 other = self._set(idx)
-                if sig and other and min(len(sig), len(other)) / max(len(sig), len(other)) < self.threshold:
+                if min(len(sig), len(other)) / max(len(sig), len(other)) < self.threshold:
                     continue
                 score = similarity(sig, other)
                 if score >= self.threshold and (best is None or (score, -idx) > (best[0], -best[1])):
                     best = (score, idx)
             if best is not None:
                 return self._keys[best[1]]
-        self._words.append(toks)
+        self._texts.append(text)
         self._sets.append(None)
+        self._sizes.append((max(new, 1), len(text.grams)))
         self._keys.append(key)
         return None
 
-    def _may_repeat(self, toks: list[bytes]) -> bool:
-        """False when no earlier text can reach the threshold; records the text's 3-grams as seen."""
-        positions = len(toks) - 2
-        if positions < 1:
-            return True
+    def _see(self, text: Split) -> int:
+        """How many of the text's 3-gram fingerprints are new, recording them as seen (none under three words)."""
+        if len(text.words) < 3:
+            return 0
         before = len(self._seen)
-        self._seen.update(zip(toks, toks[1:], toks[2:], strict=False))
-        new = len(self._seen) - before
-        return (positions - new) / positions >= self.threshold
+        self._seen.update(text.prints)
+        return len(self._seen) - before
 
-    def _set(self, idx: int) -> frozenset[tuple[bytes, ...]]:
+    def _set(self, idx: int) -> frozenset[bytes]:
         sig = self._sets[idx]
         if sig is None:
-            sig = self._sets[idx] = shingles_of(self._words[idx])
+            sig = self._sets[idx] = frozenset(self._texts[idx].grams)
         return sig
 
-    def _candidates(self, sig: frozenset[tuple[bytes, ...]]) -> Iterable[int]:
+    def _candidates(self, sig: frozenset[bytes]) -> Iterable[int]:
         if len(self._keys) <= self.DIRECT:
             return range(len(self._keys))
         for idx in range(self._posted, len(self._keys)):
