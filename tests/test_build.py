@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -330,6 +331,30 @@ def test_files_put_into_the_site_by_hand_do_not_come_back_from_the_spare_site(
     assert _tree(config.output) == _tree(fresh.output)
     assert not (config.output / "2020" / "elsewhere").is_symlink()
     assert not (page.parent / "more").exists() and not (config.output / "2020" / "empty").exists()
+
+
+def test_a_site_whose_every_file_was_replaced_is_made_again_going_through_each_kind_of_page_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of the site replaced (copied back, say): no page is as the last build left it, so each is made
+    again, and the pages of each kind are gone through once more in all, not once for each page."""
+    _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n) for n in range(40)})
+    config = _config(tmp_path, per_page=2)
+    build(config)
+    copy = tmp_path / "copy"
+    shutil.copytree(config.output, copy)
+    shutil.rmtree(config.output)
+    copy.rename(config.output)
+    calls: list[str] = []
+    for kind in ("archive_pages", "topic_pages", "home_pages"):
+        real = getattr(Renderer, kind)
+        monkeypatch.setattr(Renderer, kind, lambda self, real=real, kind=kind: calls.append(kind) or real(self))
+    _write(tmp_path / "content", {"a17.txt": _article(17, "and a new pier")})
+    build(config)
+    assert sorted(calls) == sorted(["archive_pages", "topic_pages", "home_pages"] * 2), calls
+    fresh = _config(tmp_path, per_page=2, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(fresh, use_cache=False)
+    assert _tree(config.output) == _tree(fresh.output)
 
 
 def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, parse_calls: list[str]) -> None:

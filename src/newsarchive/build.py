@@ -168,6 +168,9 @@ def _build(
     tell("enrich", 1, 1)
     gc.freeze()
     indexer = _indexer(config, cache_folder, tell) if config.search else None
+    by_hand = touched() if touched else None  # surveyed while the build loaded and enriched: done by now
+    if by_hand and len(by_hand) > render.ARTICLES_PER_TASK:
+        shown = None  # the site is not the one the last build left: every page is keyed, and made in parallel
     plan = render.Plan(site, salt, shown, keys=cache_folder is not None)
 
     save = functools.partial(_save_learned, cache, salt, site.memory, copies_memory)
@@ -192,7 +195,7 @@ def _build(
         memo,
         keep_spare=cache_folder is not None,
         spare=spare,
-        touched=touched,
+        touched=by_hand,
         ready=saved,
     )
     if cache_folder:

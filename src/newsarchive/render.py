@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import functools
 import hashlib
+import io
 import itertools
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -345,9 +346,13 @@ class Plan:
 def _key(salt: str, *parts: object) -> bytes:
     """A page's key: its inputs, plus `salt` (newsarchive's code, the templates and the config).
 
-    Pickled, equal inputs give equal bytes (but for shared objects, which only cost a page made again)."""
-    data = pickle.dumps((salt, parts), protocol=pickle.HIGHEST_PROTOCOL)
-    return hashlib.blake2b(data, digest_size=16).digest()
+    Pickled without noting objects met twice, so that equal inputs give equal bytes whether or not they share
+    objects (a build that works out part of its site from the last build's shares fewer)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((salt, parts))
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 class Renderer:
@@ -370,6 +375,7 @@ class Renderer:
         self._listed: dict[tuple[int, str], Summary] = {}
         self._salt = salt
         self.plan = plan or Plan(site, salt, None)
+        self._again: dict[Callable[[], Iterable[Out]], dict[str, Callable[[], bytes]]] = {}
 
     def _key(self, *parts: object) -> bytes | None:
         return _key(self._salt, *parts) if self.plan.keys else None
@@ -471,11 +477,16 @@ class Renderer:
         return path, UNCHANGED, functools.partial(self._remade, pages, path)
 
     def _remade(self, pages: Callable[[], Iterable[Out]], path: str) -> bytes:
-        plan, self.plan = self.plan, self.plan.keyed()
-        try:
-            return next(make for at, _, make in pages() if at == path)()
-        finally:
-            self.plan = plan
+        """Each kind is gone through again once, however many of its pages are made this way (all of them,
+        when the site's files are not the ones the last build left)."""
+        found = self._again.get(pages)
+        if found is None:
+            plan, self.plan = self.plan, self.plan.keyed()
+            try:
+                found = self._again[pages] = {at: make for at, _, make in pages()}
+            finally:
+                self.plan = plan
+        return found[path]()
 
     @functools.cached_property
     def _summary_macro(self) -> Callable[[Summary], Markup]:

@@ -474,7 +474,7 @@ def write_site(
     memo: Memo | None = None,
     keep_spare: bool = False,
     spare: Spare | None = None,
-    touched: Callable[[], set[str]] | None = None,
+    touched: set[str] | None = None,
     ready: Callable[[], object] | None = None,
 ) -> Written:
     """Let `produce` put the site's files into a staging folder, let `finish` add to it (the search index),
@@ -482,8 +482,8 @@ def write_site(
     made from the same inputs, instead of making it again; the new site's memo is returned with the rest.
     With `keep_spare`, the replaced site is kept beside the output folder, for the next build to start from;
     `spare` is the one the last build kept (see `Spare`), which this one starts from when it can. `touched`
-    gives the files of the current site changed since the memo (see `touched_files`); without it, each file
-    is looked at as it is kept. `ready`, when given, is waited for before the new site is swapped in: what
+    is the files of the current site changed since the memo (see `touched_files`); without it, each file is
+    looked at as it is kept. `ready`, when given, is waited for before the new site is swapped in: what
     else must be done first (its error stops the build, and the site stays as it was).
 
     Files are written as they are made, by whichever process makes them, so the whole site never sits in
@@ -507,7 +507,7 @@ def write_site(
             staging.mkdir()
         _MADE.clear()  # folders made for an earlier build (serve builds again and again in one process)
         put = functools.partial(place, staging, output)
-        keep = functools.partial(reuse, staging, output, memo or Memo(), prefilled, touched() if touched else None)
+        keep = functools.partial(reuse, staging, output, memo or Memo(), prefilled, touched)
         for placed in produce(put, keep):
             if isinstance(placed, Kept):
                 if not seen.isdisjoint(placed.rels) or len(set(placed.rels)) < len(placed.rels):
