@@ -555,3 +555,16 @@ def test_files_matching_ignore_patterns_are_not_articles(tmp_path: Path) -> None
     with pytest.raises(ContentError) as refused:  # without the patterns, they are read as articles
         build(_config(tmp_path, ignore=()))
     assert sorted(Path(n.path).name for n in refused.value.notices) == ["LICENSE.txt", "README.md", "skip-me.txt"]
+
+
+def test_a_renderer_that_keeps_few_listed_articles_makes_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles as listed are kept made for a while only (each render worker would otherwise hold every
+    article as listed from every place): forgetting them changes no byte."""
+    _write(tmp_path / "content", {f"a{n:02d}.txt": _article(n) for n in range(30)})
+    build(_config(tmp_path), use_cache=False)
+    monkeypatch.setattr(render, "LISTED_KEPT", 2)
+    small = _config(tmp_path, output=tmp_path / "small", cache=tmp_path / "small-cache")
+    build(small, use_cache=False)
+    assert _tree(small.output) == _tree(tmp_path / "site")

@@ -40,6 +40,8 @@ MONTHS = "January February March April May June July August September October No
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUMMARY_WORDS = 45
 SITEMAP_LIMIT = 50_000
+# How many articles, as listed from one place, a renderer keeps made (see Renderer.summaries).
+LISTED_KEPT = 4096
 # The templates the renderer uses, and those they extend or import.
 TEMPLATES = (
     "base.html",
@@ -456,6 +458,8 @@ class Renderer:
         for i in indices:
             item = made.get((i, up))
             if item is None:
+                if len(made) >= LISTED_KEPT:
+                    made.clear()  # kept for the pages made next, not for the whole site: memory, in every worker
                 entry = self.site.entries[i]
                 date = entry.article.date
                 fields = (
