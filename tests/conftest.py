@@ -163,3 +163,19 @@ def html_tree() -> Callable[[str | bytes], Node]:
 settings.register_profile("fuzz", max_examples=2500, deadline=None, suppress_health_check=list(HealthCheck))
 if os.environ.get("NEWSARCHIVE_FUZZ"):
     settings.load_profile("fuzz")
+
+
+@pytest.fixture
+def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths `parse_article` is called with, in order: what a build parsed rather than took from its cache."""
+    from newsarchive import load as load_module
+
+    calls: list[str] = []
+    real = load_module.parse_article
+
+    def counting(path: str, text: str, **kwargs: object) -> object:
+        calls.append(path)
+        return real(path, text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_module, "parse_article", counting)
+    return calls

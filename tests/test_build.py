@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import load as load_module
 from newsarchive import render, urls
 from newsarchive.build import build, clean
 from newsarchive.config import Config, load_config
@@ -45,19 +44,6 @@ def _write(folder: Path, files: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-
-
-@pytest.fixture
-def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = load_module.parse_article
-
-    def counting(path: str, text: str, **kwargs: object) -> object:
-        calls.append(path)
-        return real(path, text, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(load_module, "parse_article", counting)
-    return calls
 
 
 def test_second_build_is_up_to_date_and_parses_nothing(tmp_path: Path, parse_calls: list[str]) -> None:

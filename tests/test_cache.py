@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from newsarchive import cache as cache_module
-from newsarchive import load as load_module
 from newsarchive.cache import SHARDS, LoadCache
 from newsarchive.load import Loaded, discover, load_all
 from newsarchive.model import Article, Notice
@@ -67,19 +66,6 @@ def _save(cache: LoadCache) -> None:
 
 def _every_field(article: Article) -> dict[str, object]:
     return {f.name: getattr(article, f.name) for f in fields(Article)}
-
-
-@pytest.fixture
-def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = load_module.parse_article
-
-    def counting(path: str, text: str, **kwargs: object) -> object:
-        calls.append(path)
-        return real(path, text, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(load_module, "parse_article", counting)
-    return calls
 
 
 @pytest.fixture(params=[True, False], ids=["mapped", "read"])
