@@ -52,6 +52,7 @@ TEMPLATES = (
     "list.html",
     "archive.html",
     "year.html",
+    "pager.html",
     "topics.html",
     "search.html",
     "404.html",
