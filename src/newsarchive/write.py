@@ -495,7 +495,7 @@ def write_site(
         raise UsageError(f"{output}: output path exists and is not a folder")
     staging = staging_folder(output)
     done = Written()
-    seen: set[str] = set()
+    last = memo or Memo()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         if staging.is_symlink():
@@ -507,23 +507,20 @@ def write_site(
             staging.mkdir()
         _MADE.clear()  # folders made for an earlier build (serve builds again and again in one process)
         put = functools.partial(place, staging, output)
-        keep = functools.partial(reuse, staging, output, memo or Memo(), prefilled, touched)
+        keep = functools.partial(reuse, staging, output, last, prefilled, touched)
         for placed in produce(put, keep):
             if isinstance(placed, Kept):
-                if not seen.isdisjoint(placed.rels) or len(set(placed.rels)) < len(placed.rels):
+                if not done._files.keys().isdisjoint(placed.rels) or len(set(placed.rels)) < len(placed.rels):
                     raise UsageError("two pages would be written to one path; nothing was published")
-                seen.update(placed.rels)
-                done.carry(placed, memo or Memo())
+                done.carry(placed, last)
                 continue
-            if placed.rel in seen:
+            if placed.rel in done._files:
                 raise UsageError(f"two pages would be written to {placed.rel}; nothing was published")
-            seen.add(placed.rel)
             done.count(placed)
-        gone: list[str] = []
-        if prefilled and memo is not None:
-            gone = [rel for rel in memo.files if rel not in seen]
-            for rel in gone:
-                _remove(staging, rel)
+        if prefilled:  # the spare site's files this build does not make go, before anything indexes the folder
+            for rel in last.files:
+                if rel not in done._files:
+                    _remove(staging, rel)
             shutil.rmtree(staging / urls.SEARCH_BUNDLE, ignore_errors=True)  # indexed again or linked whole
         if finish is not None:
             summary = hashlib.blake2b(digest_size=20)
@@ -532,17 +529,13 @@ def write_site(
             done.pages_digest = summary.hexdigest()
             if added := finish(staging, done.pages_digest):
                 _keep_unchanged(staging, output, added, done)
-        if not prefilled and memo is not None:
-            gone = [rel for rel in memo.files if rel not in done._files]
-        changed = (*done._anew, *(rel for rel in gone if rel not in done._files))
+        changed = (*done._anew, *(rel for rel in last.files if rel not in done._files))
         if ready is not None:
             ready()
         token = _swap(staging, output, keep_spare)
         done.memo = Memo(done._files, changed, token)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if spare is not None:
-            spare.close()
         if not isinstance(exc, OSError):
             raise
         where = exc.filename or output
