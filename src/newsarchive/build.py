@@ -12,7 +12,6 @@ import contextlib
 import functools
 import gc
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -32,7 +31,7 @@ from .cache import SHARDS, LoadCache, Shelf, load_pickle, loader_key, shard_name
 from .config import Config
 from .discover import Signature, Source, discover, signature_of
 from .errors import ContentError, UsageError
-from .model import Notice
+from .model import Notice, plain_pickle
 
 if TYPE_CHECKING:
     from . import dedupe, render, write
@@ -289,11 +288,8 @@ def _save_pickle(path: Path, salt: str, value: object, shared: bool = True) -> N
     noting every object it holds, several times quicker, and an object it holds twice is loaded as two."""
     from .write import replace_file
 
-    data = io.BytesIO()
-    pickler = pickle.Pickler(data, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = not shared
-    pickler.dump((salt, value))
-    replace_file(path, data.getvalue())
+    pair = (salt, value)
+    replace_file(path, pickle.dumps(pair, protocol=pickle.HIGHEST_PROTOCOL) if shared else plain_pickle(pair))
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -16,9 +16,7 @@ import copy
 import datetime as dt
 import functools
 import hashlib
-import io
 import itertools
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from html import escape as escape_text
@@ -32,7 +30,7 @@ from markupsafe import Markup
 from . import cite, parallel, urls
 from .enrich import Entry, Site
 from .feeds import FeedInfo, Item, feed_files
-from .model import fast_pickle
+from .model import fast_pickle, plain_pickle
 from .theme import default_theme
 from .write import AS_BEFORE, Keep, Kept, Placed, Put
 
@@ -351,11 +349,7 @@ def _key(salt: str, *parts: object) -> bytes:
 
     Pickled without noting objects met twice, so that equal inputs give equal bytes whether or not they share
     objects (a build that works out part of its site from the last build's shares fewer)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump((salt, parts))
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+    return hashlib.blake2b(plain_pickle((salt, parts)), digest_size=16).digest()
 
 
 class Renderer:
