@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from newsarchive import enrich as enrich_module
 from newsarchive import topics
-from newsarchive.build import _read_pickle, _save_pickle
-from newsarchive.cache import Shelf
+from newsarchive.build import _save_pickle
+from newsarchive.cache import Shelf, read_keyed
 from newsarchive.cache import _shard as _shard
 from newsarchive.config import Config
 from newsarchive.dedupe import Filed, across
@@ -325,7 +325,7 @@ def test_a_memory_saved_and_read_back_is_the_same_and_a_damaged_one_is_not_used(
     assert len(set(site.memory.slugs)) < len(site.memory.slugs), "rows are shared"
     path = tmp_path / "related.pickle"
     _save_pickle(path, "salt", site.memory, shared=False)
-    read = _read_pickle(path, "salt", Memory)
+    read = read_keyed(path, "salt", Memory)
     assert read == site.memory and read.slugs == site.memory.slugs and read.topics == site.memory.topics
     assert read.found.topics == site.memory.found.topics
     # The same memory with one row number past the end of its table.
@@ -333,4 +333,4 @@ def test_a_memory_saved_and_read_back_is_the_same_and_a_damaged_one_is_not_used(
     saved = path.read_bytes()
     assert rows in saved
     path.write_bytes(saved.replace(rows, rows[:-4] + len(table).to_bytes(4, "little")))
-    assert _read_pickle(path, "salt", Memory) is None
+    assert read_keyed(path, "salt", Memory) is None

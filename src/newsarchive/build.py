@@ -24,10 +24,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from itertools import starmap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, urls
-from .cache import SHARDS, LoadCache, Shelf, load_pickle, loader_key, shard_name
+from .cache import SHARDS, LoadCache, Shelf, loader_key, read_keyed, shard_name
 from .config import Config
 from .discover import Signature, Source, discover, signature_of
 from .errors import ContentError, UsageError
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from .enrich import Memory
     from .load import Loaded
 
-T = TypeVar("T")
 STAMP = "build.json"
 SEARCH_STAMP = "search.json"
 MEMO = "pages.pickle"  # what was written (write.Memo) and what its pages showed (render.Memory), together
@@ -156,11 +155,11 @@ def _build(
     gc.disable()
     try:
         stories, copies_memory = dedupe.across_with_memory(
-            published, _read_pickle(cache_folder / COPIES, salt, dedupe.Memory) if cache_folder else None
+            published, read_keyed(cache_folder / COPIES, salt, dedupe.Memory) if cache_folder else None
         )
         related = None
         if cache_folder:
-            related = (_read_pickle(cache_folder / RELATED, salt, Memory) or Memory()).kept_in(cache_folder, salt)
+            related = (read_keyed(cache_folder / RELATED, salt, Memory) or Memory()).kept_in(cache_folder, salt)
         site = enrich(stories, config, related)
     finally:
         gc.enable()
@@ -260,24 +259,10 @@ def _indexer(
     return index_and_forget
 
 
-def _read_pickle(path: Path, salt: str, kind: type[T]) -> T | None:
-    """What the last build made under the same code, templates and config (`_salt`), or None: pages' keys
-    (write.Memo), or what enrich (enrich.Memory) or finding copies (dedupe.Memory) learned. Unreadable is
-    as good as none."""
-    try:
-        with path.open("rb") as handle:
-            saved = load_pickle(handle)
-    except Exception:
-        return None
-    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == salt and isinstance(saved[1], kind)):
-        return None
-    return saved[1]
-
-
 def _read_memo(path: Path, salt: str) -> tuple[write.Memo | None, render.Memory | None]:
     from . import render, write
 
-    saved = _read_pickle(path, salt, tuple)
+    saved = read_keyed(path, salt, tuple)
     if saved and len(saved) == 2 and isinstance(saved[0], write.Memo) and isinstance(saved[1], render.Memory):
         return saved[0], saved[1]
     return None, None

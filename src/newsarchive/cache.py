@@ -34,7 +34,7 @@ from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import fields
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from . import __version__
 from .discover import Signature
@@ -88,6 +88,23 @@ def load_pickle(handle: BinaryIO) -> Any:
     finally:
         if enabled:
             gc.enable()
+
+
+T = TypeVar("T")
+
+
+def read_keyed(path: Path, key: str, kind: type[T]) -> T | None:
+    """The value of the `(key, value)` pickle at `path` (what the last build made under the same code, templates
+    and config, or the same loader), or None when the file is missing or unreadable, or holds another key or
+    not a `kind`: unreadable is as good as none."""
+    try:
+        with path.open("rb") as handle:
+            saved = load_pickle(handle)
+    except Exception:
+        return None
+    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key and isinstance(saved[1], kind)):
+        return None
+    return saved[1]
 
 
 def shard_name(shard: int) -> str:
@@ -314,15 +331,7 @@ class Shelf:
     def _read(self, shard: int) -> dict[str, str]:
         if self.folder is None:
             return {}
-        try:
-            with (self.folder / self.name(shard)).open("rb") as handle:
-                stored: Any = load_pickle(handle)
-        except Exception:  # missing, truncated or corrupt: as good as empty
-            return {}
-        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.key):
-            return {}
-        texts = stored[1]
-        return texts if isinstance(texts, dict) else {}
+        return read_keyed(self.folder / self.name(shard), self.key, dict) or {}  # missing or spoilt: empty
 
     def get(self, name: str) -> str | None:
         text = self._texts(_shard(name)).get(name)
