@@ -60,9 +60,9 @@ def default_jobs() -> int:
 
 
 def can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Whether this process may fork: the system can, and no other thread runs (a thread holding a lock as
+    the process forks leaves that lock held for ever in the child)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunksize: int = 1) -> Iterator[R]:
@@ -89,7 +89,7 @@ def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunk
 def beside(work: Callable[[], R]) -> Callable[[], R]:
     """Start `work` in a forked child process and go on. The function returned waits for the child and gives
     what `work` returned, or raises what it raised. Where forking is not safe, `work` is done here, at once."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not can_fork():
         done = work()
         return lambda: done
     import pickle
