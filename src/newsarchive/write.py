@@ -321,11 +321,9 @@ def touched_files(output: Path, memo: Memo) -> Callable[[], set[str]]:
         touched = set()
         for rel, made in memo.files.items():
             try:
-                stat = os.lstat(f"{output}/{rel}")
+                if _file_stat(f"{output}/{rel}") != made[2:]:
+                    touched.add(rel)
             except OSError:
-                touched.add(rel)
-                continue
-            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != made[2:]:
                 touched.add(rel)
         return touched
 
