@@ -472,6 +472,16 @@ def test_near_duplicate_is_dropped_pointing_at_the_earlier_line():
     assert (record.role, record.reason, record.duplicate_of) == ("dropped", "near_duplicate", 3)
 
 
+def test_a_repeat_of_a_near_duplicate_is_dropped_like_it():
+    # Fifteen words without a full stop: too short to be a copy by itself when repeated among new text.
+    line = "Council leaders agree four million pound plan for new flood defences along the river"
+    changed = line + " bank"
+    article = _parse(f"Wall approved\n\n{line}\n\n{changed}\n\n{LONG_B}\n\n{changed}\n")
+    assert _texts(article) == [line, LONG_B]
+    dropped = [(r.line, r.reason, r.duplicate_of) for r in article.lines if r.role == "dropped"]
+    assert dropped == [(5, "near_duplicate", 3), (9, "duplicate", 5)]
+
+
 def test_near_duplicate_threshold_comes_from_the_rules():
     changed = LONG_A.replace("Tuesday", "Wednesday")
     text = f"Wall approved\n\n{LONG_A}\n\n{changed}\n"

@@ -160,6 +160,17 @@ def _record(article: Article) -> tuple[object, ...]:
     header=st.lists(st.sampled_from(["By Jane Doe", "2 October 2015", "Advertisement", "3 min read"]), max_size=3),
     body=st.lists(_BODY_LINE, min_size=1, max_size=25),
 )
+# A repeat of a near-duplicate, kept while the near-duplicate was dropped, was a near-duplicate once written back.
+@example(
+    headline="the",
+    header=[],
+    body=[
+        "the the the the the the the the the the the the.",
+        "the the the the the the the the the the the the the",
+        "The council voted on Tuesday to spend four million pounds on new flood defences along the river.",
+        "the the the the the the the the the the the the the",
+    ],
+)
 def test_article_written_back_as_text_parses_to_the_same_record(headline, header, body):
     text = "\n".join([headline, *header, "", *body]) + "\n"
     try:

@@ -606,7 +606,9 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
             seen.setdefault((False, key(header.standfirst)), line)
     # Where each text was last seen (-1: in the header), to tell a repeat that follows the line it repeats.
     latest: dict[tuple[bool, str], int] = dict.fromkeys(seen, -1)
+    firsts = latest.copy()  # where each text was first seen
     previous: dict[int, int] = {}
+    origin: dict[int, int] = {}  # where each repeat's text was first seen
     repeats: list[int] = []
     for idx, item in enumerate(body):
         if item.kind == "dropped":
@@ -614,11 +616,12 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
         slot = (item.kind == "pullquote", _repeat_key(item))
         first = seen.get(slot)
         if first is None:
-            seen[slot] = item.unit.line
+            seen[slot], firsts[slot] = item.unit.line, idx
         else:
             item.reason, item.duplicate_of = "duplicate", first
             repeats.append(idx)
             previous[idx] = latest[slot]
+            origin[idx] = firsts[slot]
         latest[slot] = idx
     index = textmatch.ShingleIndex(rules.near_duplicate_threshold)
     for item in body:
@@ -633,7 +636,8 @@ def _dedupe(body: list[_Body], header: _Header, rules: Rules) -> None:
     if not repeats:
         return
     copies = {idx for idx, item in enumerate(body) if item.reason == "near_duplicate"}
-    copies.update(idx for idx in repeats if _sentence_like(body[idx]))
+    # A repeat of a near-duplicate nearly repeats what that one does, so it is a copy as much as it is.
+    copies.update(idx for idx in repeats if _sentence_like(body[idx]) or origin[idx] in copies)
     in_copied_run = _copied_runs(body, copies)
     # Lines before a repeat are settled by the time it is judged (repeats are judged in order), so one
     # pass finds, for each repeat, the last line before it that is kept in the flow of the text.
