@@ -24,6 +24,7 @@ from newsarchive.dedupe import Filed, across
 from newsarchive.enrich import Memory, Site, enrich
 from newsarchive.errors import ContentError
 from newsarchive.load import Loaded, Source, discover, load_all
+from newsarchive.parallel import beside
 from newsarchive.parse import Rules, parse_article
 from strategies import examples
 
@@ -114,6 +115,28 @@ def test_related_articles_worked_out_from_memory_equal_those_worked_out_afresh(t
         if action == "edit":  # in an archive this small one article's words weigh on many others
             assert kept.memory.found.kept > len(kept.entries) // 5, "a small edit keeps many related lists"
         previous = kept
+
+
+def test_related_articles_shared_with_a_second_process_are_those_one_process_finds(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_corpus(content, 40, seed=4, meta="frontmatter")
+    write_corpus(content, 40, seed=5, meta="none")
+    sources, _ = discover(content, ())
+    loaded, _ = load_all(sources, Rules.make((), 0.8), 10**7)
+    articles = [item.article for item in loaded]
+    ids = [item.source.rel for item in loaded]
+    alone = topics.find(articles, ids, jobs=1)
+    forked = []
+
+    def counted_beside(work):  # type: ignore[no-untyped-def]
+        forked.append(work)
+        return beside(work)
+
+    with mock.patch.object(topics, "SPLIT_FROM", 10), mock.patch("newsarchive.parallel.beside", counted_beside):
+        shared = topics.find(articles, ids, jobs=2)
+    assert len(forked) == 2, "the keyword vectors and the related lists are each shared with a second process"
+    assert shared == alone
+    assert any(alone[1]), "articles this alike have related articles"
 
 
 # A small world, so that articles share words, names, headlines (slug collisions) and tags ("Rail" and "rail" are

@@ -160,7 +160,7 @@ def _build(
         related = None
         if cache_folder:
             related = (read_keyed(cache_folder / RELATED, salt, Memory) or Memory()).kept_in(cache_folder, salt)
-        site = enrich(stories, config, related)
+        site = enrich(stories, config, related, jobs)
     finally:
         gc.enable()
     tell("enrich", 1, 1)

@@ -271,9 +271,10 @@ def _topics_afresh(names_per_entry: Sequence[tuple[str, ...]]) -> tuple[tuple[To
     return topics, slugs_per_entry
 
 
-def enrich(stories: Sequence[Filed], config: Config, memory: Memory | None = None) -> Site:
+def enrich(stories: Sequence[Filed], config: Config, memory: Memory | None = None, jobs: int = 1) -> Site:
     """The site's entries in order, with their topics and related articles. `memory` is the `Site.memory` of
-    the last build, if there was one: what has not changed is not worked out again."""
+    the last build, if there was one: what has not changed is not worked out again. With `jobs` above one, the
+    costliest work may be shared with a second process."""
     memory = memory or Memory()
     placed = _place(stories, config, memory)
     # Column by column, each made in one go: ten thousand entries are made on every build.
@@ -281,7 +282,7 @@ def enrich(stories: Sequence[Filed], config: Config, memory: Memory | None = Non
     ordered = list(map(column(0), placed))
     loaded = list(map(_LOADED, ordered))
     articles = list(map(_ARTICLE, loaded))
-    names, related, found = topic_finder.find(articles, list(map(column(1), placed)), memory.found)
+    names, related, found = topic_finder.find(articles, list(map(column(1), placed)), memory.found, jobs)
     # Where the articles were placed, in the order of the ids `found` keeps (none when it keeps none).
     paths, links, uids = zip(*map(column(6), placed), strict=True) if found.ids else ((), (), ())
     topics, slugs = _topics(names, memory)

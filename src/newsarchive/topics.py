@@ -52,6 +52,9 @@ _MARGIN = 1 + 1e-9
 # Up to a total / _ONE_BY_ONE articles are looked in one by one for a word; more, all articles' words at once.
 _ONE_BY_ONE = 8
 
+# Below this many articles to work out, the work is not split between two processes: forking costs more.
+SPLIT_FROM = 2000
+
 _SENTENCE = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _CAP_RUN = re.compile(
     r"(?<![\w'\u2019-])([A-Z][a-z][\w'\u2019-]*|[A-Z]{2,}[a-z]?)"
@@ -382,7 +385,9 @@ class _Vectors:
         self.bounds[2 * i], self.bounds[2 * i + 1] = bound
 
 
-def _keywords(terms: _Terms, changes: _Changes, total: int) -> tuple[_Vectors, dict[str, int], list[int]]:
+def _keywords(
+    terms: _Terms, changes: _Changes, total: int, jobs: int = 1
+) -> tuple[_Vectors, dict[str, int], list[int]]:
     """Each article's dozen most distinctive words, weighted; the word counts; and the places whose vector was
     worked out again (all of them when the number of articles changed)."""
     old = changes.old
@@ -448,7 +453,8 @@ def _keywords(terms: _Terms, changes: _Changes, total: int) -> tuple[_Vectors, d
     vectors = _Vectors(keywords, weights, bounds)
     # Words in every article say nothing about an article (nor do stopwords, left out of the terms).
     idf = {w: math.log(total / n) for w, n in df.items() if n < total} if len(todo) * 64 > len(df) else None
-    for i in todo:
+
+    def vector(i: int) -> tuple[dict[str, float], tuple[float, float]]:
         words, packed = terms[i]
         counts = _ints(packed)
         most = max(counts, default=0)
@@ -466,8 +472,24 @@ def _keywords(terms: _Terms, changes: _Changes, total: int) -> tuple[_Vectors, d
             ]
         top = sorted(scored)[:KEYWORDS]
         norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
-        vectors.put(i, {w: -v / norm for v, w in top}, (-top[-1][0] if len(top) == KEYWORDS else 0.0, weight[most]))
+        return {w: -v / norm for v, w in top}, (-top[-1][0] if len(top) == KEYWORDS else 0.0, weight[most])
+
+    made = _in_two(lambda at: [vector(todo[k]) for k in at], len(todo), jobs)
+    for i, (made_vector, bound) in zip(todo, made, strict=True):
+        vectors.put(i, made_vector, bound)
     return vectors, df, todo
+
+
+def _in_two(work: Callable[[range], list[R]], count: int, jobs: int) -> list[R]:
+    """`work(range(count))`, its second half done at the same time by a process forked beside this one, when
+    there are jobs for two and enough to do."""
+    if jobs < 2 or count < SPLIT_FROM:
+        return work(range(count))
+    from .parallel import beside
+
+    half = count // 2
+    second = beside(lambda: work(range(half, count)))
+    return work(range(half)) + second()
 
 
 def _best(
@@ -514,7 +536,7 @@ def _unpack(packed: bytes, limit: int | None = None) -> list[tuple[float, int]]:
 Related = tuple[list[tuple[int, ...]], dict[str, bytes], dict[str, bytes], int]
 
 
-def _related(vectors: _Vectors, topics: Sequence[tuple[str, ...]]) -> Related:
+def _related(vectors: _Vectors, topics: Sequence[tuple[str, ...]], jobs: int = 1) -> Related:
     """Every article's related list, worked out afresh."""
     holders: dict[str, list[tuple[float, int]]] = {}
     for i in range(len(topics)):
@@ -528,7 +550,7 @@ def _related(vectors: _Vectors, topics: Sequence[tuple[str, ...]]) -> Related:
     for i, names in enumerate(topics):
         for name in names:
             by_topic.setdefault(name.casefold(), []).append(i)
-    related = [_best(i, vectors[i], strongest, names, by_topic) for i, names in enumerate(topics)]
+    related = _in_two(lambda at: [_best(i, vectors[i], strongest, topics[i], by_topic) for i in at], len(topics), jobs)
     packed = {word: _pack(posting) for word, posting in holders.items()}
     return related, packed, {name: array("I", m).tobytes() for name, m in by_topic.items()}, 0
 
@@ -602,13 +624,14 @@ def _related_again(vectors: _Vectors, topics: Sequence[tuple[str, ...]], redone:
 
 
 def find(
-    articles: Sequence[Article], ids: Sequence[str], memory: Memory | None = None
+    articles: Sequence[Article], ids: Sequence[str], memory: Memory | None = None, jobs: int = 1
 ) -> tuple[list[tuple[str, ...]], list[tuple[int, ...]], Memory]:
     """For each article, its topics and the places of up to five most similar others, best first; and what to
-    remember. `ids` name the articles by content; `memory` is what the last call returned, if anything."""
+    remember. `ids` name the articles by content; `memory` is what the last call returned, if anything. With
+    `jobs` above one, a big piece of work is shared with a second process."""
     changes = _changes(ids, memory)
     if changes is None:  # the ids cannot tell the articles apart: work everything out, and remember nothing
-        topics, related, _ = find(articles, [f"\0{i}" for i in range(len(articles))])
+        topics, related, _ = find(articles, [f"\0{i}" for i in range(len(articles))], jobs=jobs)
         return topics, related, Memory()
     topics, names, name_counts, name_df = _derive(articles, changes)
     terms = _Terms(articles)
@@ -616,11 +639,11 @@ def find(
         terms.words()  # all at once
     for i in changes.fresh:
         changes.words.put(ids[i], terms[i][0])
-    vectors, df, redone = _keywords(terms, changes, len(articles))
+    vectors, df, redone = _keywords(terms, changes, len(articles), jobs)
     if changes.same_places:
         related, holders, groups, kept = _related_again(vectors, topics, redone, changes.old)
     else:
-        related, holders, groups, kept = _related(vectors, topics)
+        related, holders, groups, kept = _related(vectors, topics, jobs)
     return (
         topics,
         related,
