@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import random
 from dataclasses import dataclass, replace
@@ -137,6 +138,14 @@ def test_related_articles_shared_with_a_second_process_are_those_one_process_fin
     assert len(forked) == 2, "the keyword vectors and the related lists are each shared with a second process"
     assert shared == alone
     assert any(alone[1]), "articles this alike have related articles"
+
+    def dying_beside(work):  # type: ignore[no-untyped-def]
+        forked.append(work)
+        return beside(lambda: os._exit(9))
+
+    with mock.patch.object(topics, "SPLIT_FROM", 10), mock.patch("newsarchive.parallel.beside", dying_beside):
+        assert topics.find(articles, ids, jobs=2) == alone, "what a process that died did not do is done here"
+    assert len(forked) == 4
 
 
 # A small world, so that articles share words, names, headlines (slug collisions) and tags ("Rail" and "rail" are

@@ -489,7 +489,11 @@ def _in_two(work: Callable[[range], list[R]], count: int, jobs: int) -> list[R]:
 
     half = count // 2
     second = beside(lambda: work(range(half, count)))
-    return work(range(half)) + second()
+    first = work(range(half))
+    try:
+        return first + second()
+    except ChildProcessError:  # the process died (out of memory, say) before it said how it went: done here
+        return first + work(range(half, count))
 
 
 def _best(
