@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ from typing import Literal
 from . import dates, textmatch
 from .errors import ContentError
 from .frontmatter import Meta, split_lines
-from .model import Article, Block, BlockKind, Blocks, Dateline, LineRecord, LineRole, Lines, Notice
+from .model import Article, BlockKind, Blocks, Dateline, LineRecord, LineRole, Lines, Notice
 
 WORDS_PER_MINUTE = 200
 # A repeated line shorter than this, or one that is not a sentence, is section
@@ -178,23 +179,23 @@ DEFAULT_RULES = Rules.make()
 _record = functools.lru_cache(maxsize=1 << 14)(LineRecord)
 
 
-@dataclass(slots=True)
 class _Unit:
-    """A paragraph-sized piece of the file: one line, or a run of bullet lines."""
+    """A paragraph-sized piece of the file: one line, or a run of bullet lines.
 
-    line: int
-    text: str
-    lines: tuple[int, ...]
-    items: tuple[str, ...] = ()
-    # `text` squeezed (for boilerplate) and normalised (for repeats), and its number of words (the squeezed
-    # text has them one space apart): asked for often, so made once.
-    squeezed: str = field(init=False)
-    key: str = field(init=False)
-    words: int = field(init=False)
+    With it, `text` squeezed (for boilerplate) and normalised (for repeats), and its number of words (the
+    squeezed text has them one space apart): asked for often, so made once. A plain class: one is made for
+    every line of every file, and a dataclass's `__post_init__` is a call more each time."""
 
-    def __post_init__(self) -> None:
-        self.squeezed = squeezed = textmatch.squeeze(self.text)
-        self.key = squeezed if self.text.isascii() else textmatch.normalise(self.text)
+    __slots__ = ("items", "key", "line", "lines", "squeezed", "text", "words")
+
+    def __init__(self, line: int, text: str, lines: tuple[int, ...], items: tuple[str, ...] = ()) -> None:
+        self.line = line
+        self.text = text
+        self.lines = lines
+        self.items = items
+        # squeeze(text), done here for a line that is stripped: a printable one without two spaces together.
+        self.squeezed = squeezed = textmatch.squeeze(text) if items or not text.isprintable() or "  " in text else text
+        self.key = squeezed if text.isascii() else textmatch.normalise(text)
         self.words = squeezed.count(" ") + 1 if squeezed else 0
 
 
@@ -237,8 +238,10 @@ def parse_article(path: str, text: str, *, sidecar: Meta | None = None, rules: R
 
         headline, blocks = parse_markdown(path, lines, body_start, meta, records)
         texts = [t for b in blocks for t in (b.items or (b.text,))]
+        lede = next((b.text for b in blocks if b.kind == "paragraph"), None)
+        words = textmatch.word_count(texts)
         return _article(
-            path, meta, _Header(headline=headline), None, blocks, records, textmatch.word_count(texts), texts
+            path, meta, _Header(headline=headline), None, Blocks(blocks), lede, records, words, texts, texts
         )
     return _parse_text(path, lines, body_start, meta, records, rules)
 
@@ -269,8 +272,14 @@ def _parse_text(
         for n in item.unit.lines:
             records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
     words = sum(map(_word_count, kept))
-    texts = [item.split if item.split is not None and item.text == item.unit.text else item.text for item in kept]
-    return _article(path, meta, header, dateline, tuple(map(_block, kept)), records, words, texts)
+    # The blocks' field values, in the packed form a worker process sends them in (see model.Packed): making
+    # the Block records here would only be undone when they are sent.
+    rows = tuple(map(_block_row, kept))
+    blocks = Blocks.unpack_later(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    body_texts = [text for row in rows for text in (row[4] or (row[1],))]
+    lede = next((row[1] for row in rows if row[0] == "paragraph"), None)
+    pieces = [item.split if item.split is not None and item.text == item.unit.text else item.text for item in kept]
+    return _article(path, meta, header, dateline, blocks, lede, records, words, body_texts, pieces)
 
 
 def _word_count(item: _Body) -> int:
@@ -286,19 +295,22 @@ def _article(
     meta: Meta,
     header: _Header,
     dateline: Dateline | None,
-    blocks: tuple[Block, ...],
+    blocks: Blocks,
+    lede: str | None,
     records: dict[int, LineRecord],
     words: int,
-    texts: Sequence[str | textmatch.Split],
+    body_texts: Sequence[str],
+    pieces: Sequence[str | textmatch.Split],
 ) -> Article:
-    """The record, from everything found; `texts` are the body's in reading order, some already split into words."""
+    """The record, from everything found; `body_texts` are the blocks' texts and items in reading order, and
+    `pieces` the same text, some of it already split into words. `lede` is the first paragraph's text."""
+    body_text = "\n".join(body_texts)
     warnings: list[Notice] = []
     date, origin = _resolve_date(path, meta, header, dateline)
     if date is None:
         warnings.append(Notice(path, 1, "undated: add 'date:' to front matter, a date line, or a date in the path"))
     stated = header.reading_time
     headline = meta.headline or header.headline or ""
-    body_text = "\n".join(text for block in blocks for text in (block.items or (block.text,)))
     return Article(
         source=path,
         headline=headline,
@@ -308,7 +320,7 @@ def _article(
         date=date,
         reading_time=stated if stated is not None else max(1, math.ceil(words / WORDS_PER_MINUTE)),
         tags=meta.tags or (),
-        blocks=Blocks(blocks),
+        blocks=blocks,
         lines=Lines(records[n] for n in sorted(records)),
         slug=meta.slug,
         source_name=meta.source,
@@ -319,9 +331,9 @@ def _article(
         demo=bool(meta.demo),
         date_origin=origin,
         warnings=tuple(warnings),
-        sketch=textmatch.packed(textmatch.sketch([headline, *texts])),
+        sketch=textmatch.packed(textmatch.sketch([headline, *pieces])),
         terms=textmatch.terms("\n".join([headline, body_text])),
-        lede=next((b.text for b in blocks if b.kind == "paragraph"), body_text),
+        lede=body_text if lede is None else lede,
         drops=tuple(sorted(Counter(r.reason for r in records.values() if r.reason).items())),
     )
 
@@ -785,9 +797,9 @@ def _reading_order(body: list[_Body]) -> list[_Body]:
     return [k[3] for k in keyed]
 
 
-def _block(item: _Body) -> Block:
+def _block_row(item: _Body) -> tuple[BlockKind, str, int, str | None, tuple[str, ...], None]:
+    """The field values of the Block an item becomes."""
     if item.kind == "pullquote":
-        return Block("pullquote", item.text, item.unit.line, attribution=item.attribution)
+        return ("pullquote", item.text, item.unit.line, item.attribution, (), None)
     assert item.kind in ("paragraph", "subheading", "list")
-    kind: BlockKind = item.kind
-    return Block(kind, item.text, item.unit.line, items=item.unit.items)
+    return (item.kind, item.text, item.unit.line, None, item.unit.items, None)

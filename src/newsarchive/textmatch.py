@@ -15,7 +15,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain, compress, repeat
+from itertools import chain, compress, filterfalse, repeat
 from operator import lt
 from typing import TypeVar
 
@@ -88,13 +88,13 @@ def terms(text: str) -> tuple[str, bytes]:
             return _counted(Counter(_TERM.findall(text.lower())))
         for char in others:
             text = text.replace(char, " ")
-    runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).decode("utf-8").split())
-    found = [run for run in runs if run not in _NOT_TERMS]
-    words = sorted(filter(str.isalpha, found))
+    # Runs that are short or stopwords are left out before counting: no word can come of them.
+    runs = Counter(filterfalse(_NOT_TERMS.__contains__, text.encode("utf-8").translate(_TERM_BYTES).decode().split()))
+    words = sorted(filter(str.isalpha, runs))
     counts: dict[str, int] = runs
-    if len(words) < len(found):
+    if len(words) < len(runs):
         counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
-        for run in found:
+        for run in runs:
             if run.isalpha():
                 continue
             word = run.lstrip("'\u2019-")
