@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Literal
 
 from . import dates, textmatch
@@ -47,6 +48,8 @@ TEASER_LINES = 6
 HEADLINE_MAX_CHARS = 200
 HEADLINE_MAX_WORDS = 40
 HEADLINE_SENTENCE_CHARS = 100
+# A subheading is no longer than this.
+HEADING_MAX_CHARS = 80
 
 DEFAULT_BOILERPLATE = (
     r"advertisement|advertising|sponsored(?: content)?",
@@ -488,31 +491,28 @@ def _byline(text: str) -> list[str] | None:
 
 def _classify(units: list[_Unit], rules: Rules) -> list[_Body]:
     """Give each body unit a kind: page furniture is dropped, the rest is paragraph, list or pull-quote."""
-    furniture: dict[int, str] = {}
+    body: list[_Body] = []
     teaser_left = 0
-    for k, unit in enumerate(units):
+    for unit in units:
+        text = unit.text
         if unit.items:
             teaser_left = 0
-        elif (pattern := _boilerplate(unit.text, rules, unit.squeezed)) is not None:
-            furniture[k] = pattern
-            teaser_left = TEASER_LINES if _TEASER_MARKER.match(unit.text) else 0
-        elif teaser_left and _teaser_line(unit.text):
-            furniture[k] = "link list after READ NEXT"
+            body.append(_Body(unit, "list", text))
+            continue
+        if (pattern := _boilerplate(text, rules, unit.squeezed)) is not None:
+            teaser_left = TEASER_LINES if _TEASER_MARKER.match(text) else 0
+        elif teaser_left and _teaser_line(text):
+            pattern = "link list after READ NEXT"
             # A teaser box ends with the linked story's byline.
-            teaser_left = 0 if _byline(unit.text) is not None else teaser_left - 1
+            teaser_left = 0 if _byline(text) is not None else teaser_left - 1
         else:
             teaser_left = 0
-    body: list[_Body] = []
-    for k, unit in enumerate(units):
-        text = unit.text
-        if k in furniture:
-            body.append(_Body(unit, "dropped", text, reason="boilerplate", pattern=furniture[k]))
-        elif unit.items:
-            body.append(_Body(unit, "list", text))
+        if pattern is not None:
+            body.append(_Body(unit, "dropped", text, reason="boilerplate", pattern=pattern))
         elif text.endswith(" |") and _has_word(text[:-2]):
             quote, attribution = _pullquote(text)
             body.append(_Body(unit, "pullquote", quote, attribution))
-        elif _display_quote(text):
+        elif text[0] in _QUOTE_OPENERS and _display_quote(text):
             body.append(_Body(unit, "pullquote", text.strip("\"'\u201c\u201d")))
         else:
             body.append(_Body(unit, "paragraph", text))
@@ -527,15 +527,21 @@ def _subheadings(body: list[_Body]) -> None:
     and pull-quotes are not neighbours: the judgement is made on what is kept.
     """
     kept = [item for item in body if item.kind in ("paragraph", "list")]
-    short = [item.kind == "paragraph" and _heading_shaped(item.text) for item in kept]
+    # Most paragraphs are too long to be headings, which is quicker to see here than in _heading_shaped.
+    short = [
+        item.kind == "paragraph" and len(item.text) <= HEADING_MAX_CHARS and _heading_shaped(item.text) for item in kept
+    ]
     for n, item in enumerate(kept):
         if short[n] and n + 1 < len(kept) and not short[n + 1] and (n == 0 or not short[n - 1]):
             item.kind = "subheading"
 
 
+_QUOTE_OPENERS = '"\u201c'
+
+
 def _display_quote(text: str) -> bool:
     """A quotation set in capitals on a line of its own: a pull-quote without the ` |` marker."""
-    if len(text) < 2 or text[0] not in '"\u201c' or text[-1] not in '"\u201d':
+    if len(text) < 2 or text[0] not in _QUOTE_OPENERS or text[-1] not in '"\u201d':
         return False
     letters = [c for c in text if c.isalpha()]
     return len(text.split()) >= 4 and len(letters) >= 12 and all(c.isupper() for c in letters)
@@ -579,7 +585,7 @@ def _has_word(text: str) -> bool:
 
 def _heading_shaped(text: str) -> bool:
     """Short, capitalised, no closing punctuation, and not a sentence cut off mid-way."""
-    if len(text) > 80:
+    if len(text) > HEADING_MAX_CHARS:
         return False
     words = text.split()
     if len(words) > 10 or not any(c.isalpha() for c in text):
@@ -747,7 +753,10 @@ def _dateline(body: list[_Body], header: _Header) -> Dateline | None:
     """
     kept = [item for item in body if item.kind != "dropped"]
     dateline = _take_dateline(kept)
-    _dated_opening([item for item in kept if item.kind != "dateline"], header)
+    if header.date is None:
+        _dated_opening(
+            list(islice((item for item in kept if item.kind != "dateline"), DATED_OPENING_PARAGRAPHS)), header
+        )
     return dateline
 
 
@@ -756,11 +765,12 @@ def _take_dateline(kept: list[_Body]) -> Dateline | None:
         return None
     first = kept[0]
     # A dateline on its own line needs its paragraph next; a pull-quote set beside it does not count.
-    following = [item for item in kept[1:] if item.kind != "pullquote"]
     alone = _standalone_dateline(first.text)
-    if alone is not None and following and following[0].kind == "paragraph":
-        first.kind = "dateline"
-        return alone
+    if alone is not None:
+        following = next((item for item in islice(kept, 1, None) if item.kind != "pullquote"), None)
+        if following is not None and following.kind == "paragraph":
+            first.kind = "dateline"
+            return alone
     if (found := _dateline_match(first.text)) is not None:
         dateline, end = found
         first.text = first.text[end:]
@@ -782,10 +792,12 @@ def _reading_order(body: list[_Body]) -> list[_Body]:
     """The items that become blocks, in reading order; each pull-quote goes after the original of the line above it."""
     keyed: list[tuple[int, int, int, _Body]] = []
     anchor = 0
+    moved = False
     for item in body:
         unit = item.unit
         if item.kind == "pullquote":
             keyed.append((anchor, 1, unit.line, item))
+            moved = True
             continue
         if item.reason in ("duplicate", "near_duplicate") and item.duplicate_of is not None:
             anchor = item.duplicate_of
@@ -793,7 +805,8 @@ def _reading_order(body: list[_Body]) -> list[_Body]:
             anchor = unit.line
         if item.kind in ("paragraph", "subheading", "list"):
             keyed.append((unit.line, 0, unit.line, item))
-    keyed.sort(key=lambda k: k[:3])
+    if moved:  # else they are in the order of their lines already
+        keyed.sort(key=lambda k: k[:3])
     return [k[3] for k in keyed]
 
 

@@ -200,16 +200,23 @@ def unpacked(data: bytes) -> list[int]:
 
 
 class Split:
-    """A text's words (`encoded_words`) and their word 3-grams, each as its words joined by U+001F, with the
-    grams' fingerprints (CRC-32): made once for the near-duplicate check and the sketch. Fewer than three
-    words make one gram, all of them. No word holds U+001F, so two grams are equal when their words are."""
+    """A text's words (`encoded_words`) and their word 3-grams' fingerprints (CRC-32 of a gram's words joined
+    by U+001F): made once for the near-duplicate check and the sketch. Fewer than three words make one gram,
+    all of them. The grams themselves are made again when asked for: few texts are ever compared. No word
+    holds U+001F, so two grams are equal when their words are."""
 
-    __slots__ = ("grams", "prints", "words")
+    __slots__ = ("prints", "words")
 
     def __init__(self, words: list[bytes]) -> None:
         self.words = words
-        self.grams = list(map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))) or [b"\x1f".join(words)]
-        self.prints = list(map(zlib.crc32, self.grams))
+        self.prints = list(map(zlib.crc32, map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))))
+        if not self.prints:
+            self.prints = [zlib.crc32(b"\x1f".join(words))]
+
+    @property
+    def grams(self) -> list[bytes]:
+        words = self.words
+        return list(map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))) or [b"\x1f".join(words)]
 
 
 def _fingerprints(toks: list[bytes], start: int, stop: int) -> Iterator[int]:
@@ -232,12 +239,17 @@ def sketch(pieces: Sequence[str | list[bytes] | Split], size: int = SKETCH_SIZE)
     prints: list[int] = []
     # The 3-grams starting before this position have their fingerprints in `prints`.
     done = 0
+    join = b"\x1f".join
     for piece in pieces:
         if isinstance(piece, Split):
             if len(piece.words) >= 3:
                 start = len(toks)
                 toks += piece.words
-                prints += _fingerprints(toks, done, start)
+                if start - done == 2:  # after another split piece: the two 3-grams across the join
+                    a, b, c, d = toks[done : done + 4]
+                    prints += (zlib.crc32(join((a, b, c))), zlib.crc32(join((b, c, d))))
+                else:
+                    prints += _fingerprints(toks, done, start)
                 prints += piece.prints
                 done = len(toks) - 2
                 continue
@@ -316,7 +328,7 @@ class ShingleIndex:
                 return self._keys[best[1]]
         self._texts.append(text)
         self._sets.append(None)
-        self._sizes.append((max(new, 1), len(text.grams)))
+        self._sizes.append((max(new, 1), len(text.prints)))
         self._keys.append(key)
         return None
 
