@@ -148,6 +148,8 @@ def words(text: str) -> list[str]:
 
 def encoded_words(text: str) -> list[bytes]:
     """`words(text)`, each encoded as UTF-8."""
+    if text.isascii():  # _spaced_words's first case, without the call: most texts are ASCII
+        return text.encode("ascii").translate(_ASCII_WORDS).split()
     spaced = _spaced_words(text)
     return spaced.split() if isinstance(spaced, bytes) else [w.encode("utf-8") for w in spaced]
 
@@ -200,23 +202,16 @@ def unpacked(data: bytes) -> list[int]:
 
 
 class Split:
-    """A text's words (`encoded_words`) and their word 3-grams' fingerprints (CRC-32 of a gram's words joined
-    by U+001F): made once for the near-duplicate check and the sketch. Fewer than three words make one gram,
-    all of them. The grams themselves are made again when asked for: few texts are ever compared. No word
-    holds U+001F, so two grams are equal when their words are."""
+    """A text's words (`encoded_words`) and their word 3-grams, each as its words joined by U+001F, with the
+    grams' fingerprints (CRC-32): made once for the near-duplicate check and the sketch. Fewer than three
+    words make one gram, all of them. No word holds U+001F, so two grams are equal when their words are."""
 
-    __slots__ = ("prints", "words")
+    __slots__ = ("grams", "prints", "words")
 
     def __init__(self, words: list[bytes]) -> None:
         self.words = words
-        self.prints = list(map(zlib.crc32, map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))))
-        if not self.prints:
-            self.prints = [zlib.crc32(b"\x1f".join(words))]
-
-    @property
-    def grams(self) -> list[bytes]:
-        words = self.words
-        return list(map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))) or [b"\x1f".join(words)]
+        self.grams = list(map(b"\x1f".join, zip(words, words[1:], words[2:], strict=False))) or [b"\x1f".join(words)]
+        self.prints = list(map(zlib.crc32, self.grams))
 
 
 def _fingerprints(toks: list[bytes], start: int, stop: int) -> Iterator[int]:
@@ -328,7 +323,7 @@ class ShingleIndex:
                 return self._keys[best[1]]
         self._texts.append(text)
         self._sets.append(None)
-        self._sizes.append((max(new, 1), len(text.prints)))
+        self._sizes.append((max(new, 1), len(text.grams)))
         self._keys.append(key)
         return None
 
