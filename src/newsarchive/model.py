@@ -14,7 +14,7 @@ from collections import deque, namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import repeat
-from typing import Any, Literal, Protocol, TypeVar, overload
+from typing import Any, Literal, Protocol, Self, TypeVar, overload
 
 BlockKind = Literal["paragraph", "subheading", "pullquote", "list"]
 
@@ -77,7 +77,7 @@ class Packed(Sequence[R]):
         self._packed: bytes | memoryview | None = None
 
     @classmethod
-    def unpack_later(cls, packed: bytes | memoryview) -> Packed[R]:
+    def unpack_later(cls, packed: bytes | memoryview) -> Self:
         """The sequence whose `packed()` form is `packed`, unpacked when first read."""
         made = cls.__new__(cls)
         made._items, made._packed = None, packed

@@ -20,16 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Literal
 
 from . import dates, textmatch
 from .errors import ContentError
 from .frontmatter import Meta, split_lines
-from .model import Article, Block, BlockKind, Blocks, Dateline, LineRecord, LineRole, Lines, Notice
+from .model import Article, BlockKind, Blocks, Dateline, LineRecord, LineRole, Lines, Notice
 
 WORDS_PER_MINUTE = 200
 # A repeated line shorter than this, or one that is not a sentence, is section
@@ -46,6 +48,8 @@ TEASER_LINES = 6
 HEADLINE_MAX_CHARS = 200
 HEADLINE_MAX_WORDS = 40
 HEADLINE_SENTENCE_CHARS = 100
+# A subheading is no longer than this.
+HEADING_MAX_CHARS = 80
 
 DEFAULT_BOILERPLATE = (
     r"advertisement|advertising|sponsored(?: content)?",
@@ -178,23 +182,23 @@ DEFAULT_RULES = Rules.make()
 _record = functools.lru_cache(maxsize=1 << 14)(LineRecord)
 
 
-@dataclass(slots=True)
 class _Unit:
-    """A paragraph-sized piece of the file: one line, or a run of bullet lines."""
+    """A paragraph-sized piece of the file: one line, or a run of bullet lines.
 
-    line: int
-    text: str
-    lines: tuple[int, ...]
-    items: tuple[str, ...] = ()
-    # `text` squeezed (for boilerplate) and normalised (for repeats), and its number of words (the squeezed
-    # text has them one space apart): asked for often, so made once.
-    squeezed: str = field(init=False)
-    key: str = field(init=False)
-    words: int = field(init=False)
+    With it, `text` squeezed (for boilerplate) and normalised (for repeats), and its number of words (the
+    squeezed text has them one space apart): asked for often, so made once. A plain class: one is made for
+    every line of every file, and a dataclass's `__post_init__` is a call more each time."""
 
-    def __post_init__(self) -> None:
-        self.squeezed = squeezed = textmatch.squeeze(self.text)
-        self.key = squeezed if self.text.isascii() else textmatch.normalise(self.text)
+    __slots__ = ("items", "key", "line", "lines", "squeezed", "text", "words")
+
+    def __init__(self, line: int, text: str, lines: tuple[int, ...], items: tuple[str, ...] = ()) -> None:
+        self.line = line
+        self.text = text
+        self.lines = lines
+        self.items = items
+        # squeeze(text), done here for a line that is stripped: a printable one without two spaces together.
+        self.squeezed = squeezed = textmatch.squeeze(text) if items or not text.isprintable() or "  " in text else text
+        self.key = squeezed if text.isascii() else textmatch.normalise(text)
         self.words = squeezed.count(" ") + 1 if squeezed else 0
 
 
@@ -237,8 +241,10 @@ def parse_article(path: str, text: str, *, sidecar: Meta | None = None, rules: R
 
         headline, blocks = parse_markdown(path, lines, body_start, meta, records)
         texts = [t for b in blocks for t in (b.items or (b.text,))]
+        lede = next((b.text for b in blocks if b.kind == "paragraph"), None)
+        words = textmatch.word_count(texts)
         return _article(
-            path, meta, _Header(headline=headline), None, blocks, records, textmatch.word_count(texts), texts
+            path, meta, _Header(headline=headline), None, Blocks(blocks), lede, records, words, texts, texts
         )
     return _parse_text(path, lines, body_start, meta, records, rules)
 
@@ -269,8 +275,14 @@ def _parse_text(
         for n in item.unit.lines:
             records[n] = _record(n, role, item.reason, item.duplicate_of, item.pattern)
     words = sum(map(_word_count, kept))
-    texts = [item.split if item.split is not None and item.text == item.unit.text else item.text for item in kept]
-    return _article(path, meta, header, dateline, tuple(map(_block, kept)), records, words, texts)
+    # The blocks' field values, in the packed form a worker process sends them in (see model.Packed): making
+    # the Block records here would only be undone when they are sent.
+    rows = tuple(map(_block_row, kept))
+    blocks = Blocks.unpack_later(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    body_texts = [text for row in rows for text in (row[4] or (row[1],))]
+    lede = next((row[1] for row in rows if row[0] == "paragraph"), None)
+    pieces = [item.split if item.split is not None and item.text == item.unit.text else item.text for item in kept]
+    return _article(path, meta, header, dateline, blocks, lede, records, words, body_texts, pieces)
 
 
 def _word_count(item: _Body) -> int:
@@ -286,19 +298,22 @@ def _article(
     meta: Meta,
     header: _Header,
     dateline: Dateline | None,
-    blocks: tuple[Block, ...],
+    blocks: Blocks,
+    lede: str | None,
     records: dict[int, LineRecord],
     words: int,
-    texts: Sequence[str | textmatch.Split],
+    body_texts: Sequence[str],
+    pieces: Sequence[str | textmatch.Split],
 ) -> Article:
-    """The record, from everything found; `texts` are the body's in reading order, some already split into words."""
+    """The record, from everything found; `body_texts` are the blocks' texts and items in reading order, and
+    `pieces` the same text, some of it already split into words. `lede` is the first paragraph's text."""
+    body_text = "\n".join(body_texts)
     warnings: list[Notice] = []
     date, origin = _resolve_date(path, meta, header, dateline)
     if date is None:
         warnings.append(Notice(path, 1, "undated: add 'date:' to front matter, a date line, or a date in the path"))
     stated = header.reading_time
     headline = meta.headline or header.headline or ""
-    body_text = "\n".join(text for block in blocks for text in (block.items or (block.text,)))
     return Article(
         source=path,
         headline=headline,
@@ -308,7 +323,7 @@ def _article(
         date=date,
         reading_time=stated if stated is not None else max(1, math.ceil(words / WORDS_PER_MINUTE)),
         tags=meta.tags or (),
-        blocks=Blocks(blocks),
+        blocks=blocks,
         lines=Lines(records[n] for n in sorted(records)),
         slug=meta.slug,
         source_name=meta.source,
@@ -319,9 +334,9 @@ def _article(
         demo=bool(meta.demo),
         date_origin=origin,
         warnings=tuple(warnings),
-        sketch=textmatch.packed(textmatch.sketch([headline, *texts])),
+        sketch=textmatch.packed(textmatch.sketch([headline, *pieces])),
         terms=textmatch.terms("\n".join([headline, body_text])),
-        lede=next((b.text for b in blocks if b.kind == "paragraph"), body_text),
+        lede=body_text if lede is None else lede,
         drops=tuple(sorted(Counter(r.reason for r in records.values() if r.reason).items())),
     )
 
@@ -476,31 +491,28 @@ def _byline(text: str) -> list[str] | None:
 
 def _classify(units: list[_Unit], rules: Rules) -> list[_Body]:
     """Give each body unit a kind: page furniture is dropped, the rest is paragraph, list or pull-quote."""
-    furniture: dict[int, str] = {}
+    body: list[_Body] = []
     teaser_left = 0
-    for k, unit in enumerate(units):
+    for unit in units:
+        text = unit.text
         if unit.items:
             teaser_left = 0
-        elif (pattern := _boilerplate(unit.text, rules, unit.squeezed)) is not None:
-            furniture[k] = pattern
-            teaser_left = TEASER_LINES if _TEASER_MARKER.match(unit.text) else 0
-        elif teaser_left and _teaser_line(unit.text):
-            furniture[k] = "link list after READ NEXT"
+            body.append(_Body(unit, "list", text))
+            continue
+        if (pattern := _boilerplate(text, rules, unit.squeezed)) is not None:
+            teaser_left = TEASER_LINES if _TEASER_MARKER.match(text) else 0
+        elif teaser_left and _teaser_line(text):
+            pattern = "link list after READ NEXT"
             # A teaser box ends with the linked story's byline.
-            teaser_left = 0 if _byline(unit.text) is not None else teaser_left - 1
+            teaser_left = 0 if _byline(text) is not None else teaser_left - 1
         else:
             teaser_left = 0
-    body: list[_Body] = []
-    for k, unit in enumerate(units):
-        text = unit.text
-        if k in furniture:
-            body.append(_Body(unit, "dropped", text, reason="boilerplate", pattern=furniture[k]))
-        elif unit.items:
-            body.append(_Body(unit, "list", text))
+        if pattern is not None:
+            body.append(_Body(unit, "dropped", text, reason="boilerplate", pattern=pattern))
         elif text.endswith(" |") and _has_word(text[:-2]):
             quote, attribution = _pullquote(text)
             body.append(_Body(unit, "pullquote", quote, attribution))
-        elif _display_quote(text):
+        elif text[0] in _QUOTE_OPENERS and _display_quote(text):
             body.append(_Body(unit, "pullquote", text.strip("\"'\u201c\u201d")))
         else:
             body.append(_Body(unit, "paragraph", text))
@@ -515,15 +527,21 @@ def _subheadings(body: list[_Body]) -> None:
     and pull-quotes are not neighbours: the judgement is made on what is kept.
     """
     kept = [item for item in body if item.kind in ("paragraph", "list")]
-    short = [item.kind == "paragraph" and _heading_shaped(item.text) for item in kept]
+    # Most paragraphs are too long to be headings, which is quicker to see here than in _heading_shaped.
+    short = [
+        item.kind == "paragraph" and len(item.text) <= HEADING_MAX_CHARS and _heading_shaped(item.text) for item in kept
+    ]
     for n, item in enumerate(kept):
         if short[n] and n + 1 < len(kept) and not short[n + 1] and (n == 0 or not short[n - 1]):
             item.kind = "subheading"
 
 
+_QUOTE_OPENERS = '"\u201c'
+
+
 def _display_quote(text: str) -> bool:
     """A quotation set in capitals on a line of its own: a pull-quote without the ` |` marker."""
-    if len(text) < 2 or text[0] not in '"\u201c' or text[-1] not in '"\u201d':
+    if len(text) < 2 or text[0] not in _QUOTE_OPENERS or text[-1] not in '"\u201d':
         return False
     letters = [c for c in text if c.isalpha()]
     return len(text.split()) >= 4 and len(letters) >= 12 and all(c.isupper() for c in letters)
@@ -567,7 +585,7 @@ def _has_word(text: str) -> bool:
 
 def _heading_shaped(text: str) -> bool:
     """Short, capitalised, no closing punctuation, and not a sentence cut off mid-way."""
-    if len(text) > 80:
+    if len(text) > HEADING_MAX_CHARS:
         return False
     words = text.split()
     if len(words) > 10 or not any(c.isalpha() for c in text):
@@ -739,7 +757,10 @@ def _dateline(body: list[_Body], header: _Header) -> Dateline | None:
     """
     kept = [item for item in body if item.kind != "dropped"]
     dateline = _take_dateline(kept)
-    _dated_opening([item for item in kept if item.kind != "dateline"], header)
+    if header.date is None:
+        _dated_opening(
+            list(islice((item for item in kept if item.kind != "dateline"), DATED_OPENING_PARAGRAPHS)), header
+        )
     return dateline
 
 
@@ -748,11 +769,12 @@ def _take_dateline(kept: list[_Body]) -> Dateline | None:
         return None
     first = kept[0]
     # A dateline on its own line needs its paragraph next; a pull-quote set beside it does not count.
-    following = [item for item in kept[1:] if item.kind != "pullquote"]
     alone = _standalone_dateline(first.text)
-    if alone is not None and following and following[0].kind == "paragraph":
-        first.kind = "dateline"
-        return alone
+    if alone is not None:
+        following = next((item for item in islice(kept, 1, None) if item.kind != "pullquote"), None)
+        if following is not None and following.kind == "paragraph":
+            first.kind = "dateline"
+            return alone
     if (found := _dateline_match(first.text)) is not None:
         dateline, end = found
         first.text = first.text[end:]
@@ -774,10 +796,12 @@ def _reading_order(body: list[_Body]) -> list[_Body]:
     """The items that become blocks, in reading order; each pull-quote goes after the original of the line above it."""
     keyed: list[tuple[int, int, int, _Body]] = []
     anchor = 0
+    moved = False
     for item in body:
         unit = item.unit
         if item.kind == "pullquote":
             keyed.append((anchor, 1, unit.line, item))
+            moved = True
             continue
         if item.reason in ("duplicate", "near_duplicate") and item.duplicate_of is not None:
             anchor = item.duplicate_of
@@ -785,13 +809,14 @@ def _reading_order(body: list[_Body]) -> list[_Body]:
             anchor = unit.line
         if item.kind in ("paragraph", "subheading", "list"):
             keyed.append((unit.line, 0, unit.line, item))
-    keyed.sort(key=lambda k: k[:3])
+    if moved:  # else they are in the order of their lines already
+        keyed.sort(key=lambda k: k[:3])
     return [k[3] for k in keyed]
 
 
-def _block(item: _Body) -> Block:
+def _block_row(item: _Body) -> tuple[BlockKind, str, int, str | None, tuple[str, ...], None]:
+    """The field values of the Block an item becomes."""
     if item.kind == "pullquote":
-        return Block("pullquote", item.text, item.unit.line, attribution=item.attribution)
+        return ("pullquote", item.text, item.unit.line, item.attribution, (), None)
     assert item.kind in ("paragraph", "subheading", "list")
-    kind: BlockKind = item.kind
-    return Block(kind, item.text, item.unit.line, items=item.unit.items)
+    return (item.kind, item.text, item.unit.line, None, item.unit.items, None)

@@ -15,7 +15,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain, compress, repeat
+from itertools import chain, compress, filterfalse, repeat
 from operator import lt
 from typing import TypeVar
 
@@ -88,13 +88,13 @@ def terms(text: str) -> tuple[str, bytes]:
             return _counted(Counter(_TERM.findall(text.lower())))
         for char in others:
             text = text.replace(char, " ")
-    runs = Counter(text.encode("utf-8").translate(_TERM_BYTES).decode("utf-8").split())
-    found = [run for run in runs if run not in _NOT_TERMS]
-    words = sorted(filter(str.isalpha, found))
+    # Runs that are short or stopwords are left out before counting: no word can come of them.
+    runs = Counter(filterfalse(_NOT_TERMS.__contains__, text.encode("utf-8").translate(_TERM_BYTES).decode().split()))
+    words = sorted(filter(str.isalpha, runs))
     counts: dict[str, int] = runs
-    if len(words) < len(found):
+    if len(words) < len(runs):
         counts = dict(zip(words, map(runs.__getitem__, words), strict=True))
-        for run in found:
+        for run in runs:
             if run.isalpha():
                 continue
             word = run.lstrip("'\u2019-")
@@ -148,6 +148,8 @@ def words(text: str) -> list[str]:
 
 def encoded_words(text: str) -> list[bytes]:
     """`words(text)`, each encoded as UTF-8."""
+    if text.isascii():  # _spaced_words's first case, without the call: most texts are ASCII
+        return text.encode("ascii").translate(_ASCII_WORDS).split()
     spaced = _spaced_words(text)
     return spaced.split() if isinstance(spaced, bytes) else [w.encode("utf-8") for w in spaced]
 
@@ -232,12 +234,17 @@ def sketch(pieces: Sequence[str | list[bytes] | Split], size: int = SKETCH_SIZE)
     prints: list[int] = []
     # The 3-grams starting before this position have their fingerprints in `prints`.
     done = 0
+    join = b"\x1f".join
     for piece in pieces:
         if isinstance(piece, Split):
             if len(piece.words) >= 3:
                 start = len(toks)
                 toks += piece.words
-                prints += _fingerprints(toks, done, start)
+                if start - done == 2:  # after another split piece: the two 3-grams across the join
+                    a, b, c, d = toks[done : done + 4]
+                    prints += (zlib.crc32(join((a, b, c))), zlib.crc32(join((b, c, d))))
+                else:
+                    prints += _fingerprints(toks, done, start)
                 prints += piece.prints
                 done = len(toks) - 2
                 continue
