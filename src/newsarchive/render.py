@@ -374,8 +374,10 @@ class Renderer:
         self.plan = plan or Plan(site, salt, None)
         self._again: dict[Callable[[], Iterable[Out]], dict[str, Callable[[], bytes]]] = {}
 
-    def _key(self, *parts: object) -> bytes | None:
-        return _key(self._salt, *parts) if self.plan.keys else None
+    def _key(self, *parts: object) -> bytes:
+        """The key of a page made from `parts`: called only when pages are keyed (`Plan.keys`), since working
+        out what a page shows costs more than it, and a build that keeps no cache compares no key."""
+        return _key(self._salt, *parts)
 
     def _id(self, index: int) -> tuple[str, str, str, str]:
         """What any page shows of an entry is decided by these and its source file's content."""
@@ -521,17 +523,17 @@ class Renderer:
         kept from the last build, keyed by the first element, which must name everything it depends on."""
         context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
         context.update(extra)
-        key = (
-            UNCHANGED
-            if self.plan.unchanged(indices)
-            else self._key(
+        key: bytes | None = None
+        if self.plan.unchanged(indices):
+            key = UNCHANGED
+        elif self.plan.keys:
+            key = self._key(
                 "list",
                 page or (path, title),
                 tuple(self._id(i) for i in indices),
                 sorted(context.items()),
                 later and later[0],
             )
-        )
 
         def make() -> bytes:
             shown = page or self.page(path, title)
@@ -547,6 +549,8 @@ class Renderer:
         make = functools.partial(self._article_bytes, index)
         if self.plan.articles is not None and index not in self.plan.articles:
             return entry.path, UNCHANGED, make
+        if not self.plan.keys:
+            return entry.path, None, make
         newer, older = site.neighbours(index)
         key = self._key(
             "article",
@@ -844,7 +848,11 @@ class Renderer:
 
     def _feed(self, info: FeedInfo, indices: Sequence[int]) -> Iterator[Out]:
         """A feed in its three formats, made together and only when one of them is wanted."""
-        key = UNCHANGED if self.plan.unchanged(indices) else self._key("feed", info, [self._id(i) for i in indices])
+        key: bytes | None = None
+        if self.plan.unchanged(indices):
+            key = UNCHANGED
+        elif self.plan.keys:
+            key = self._key("feed", info, [self._id(i) for i in indices])
         files = functools.cache(lambda: feed_files(info, self._items(indices)))
         for name in (urls.FEED, urls.ATOM, urls.JSON_FEED):
             path = info.folder + name
