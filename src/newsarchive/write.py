@@ -247,11 +247,14 @@ def _file_stat(path: str | Path) -> tuple[int, int, int]:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def _same(old: Path, data: bytes) -> bool:
+def _same(old: str, data: bytes) -> bool:
     """Whether `old` is a plain file (not a link) holding `data`."""
     try:
         stat = os.lstat(old)
-        return S_ISREG(stat.st_mode) and stat.st_size == len(data) and old.read_bytes() == data
+        if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
+            return False
+        with open(old, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
@@ -290,7 +293,7 @@ def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None 
     staging folder (a spare site's) is replaced, never written through.
     """
     target = _target(staging, rel)
-    old = output / rel
+    old = f"{output}/{rel}"  # a string: a Path made for each of thousands of files costs more than the write
     digest = hashlib.blake2b(data, digest_size=20).digest()
     if _same(old, data):
         try:
@@ -303,13 +306,19 @@ def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None 
         except OSError:
             pass
     try:
-        with contextlib.suppress(FileNotFoundError):
+        new = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        try:
+            fd = os.open(target, new, 0o666)
+        except FileExistsError:  # a spare site's file: replaced, not written through (it may be the live one's)
             os.unlink(target)
-        with open(target, "xb") as handle:
+            fd = os.open(target, new, 0o666)
+        with open(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            made = os.fstat(fd)  # the file just made: no link to follow, no path to look up
     except OSError as exc:  # a failed write() (a full disk) does not say which file it was writing
         raise OSError(exc.errno, exc.strerror, target) from None
-    return Placed(rel, False, digest, key, _file_stat(target))
+    return Placed(rel, False, digest, key, (made.st_ino, made.st_size, made.st_mtime_ns))
 
 
 def touched_files(output: Path, memo: Memo) -> Callable[[], set[str]]:
