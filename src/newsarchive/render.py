@@ -17,7 +17,7 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape as escape_text
 from pathlib import Path
@@ -103,13 +103,24 @@ class _Template(jinja2.Template):
         return template
 
 
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, with `_Template`s, and each template's globals a plain dict: a ChainMap over the
+    environment's (Jinja2's way, so that the environment's could change after a template is loaded, which
+    newsarchive never does) is read key by key, in Python, twice for every page and body made."""
+
+    template_class = _Template
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def environment(site_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
     """The templates: the site's own over the default theme. `compiled`, when given, is a folder that keeps
     each template's compiled code, checked against its source, so that a build does not compile them again."""
     folders = [str(p) for p in (site_templates, default_theme()) if p is not None and p.is_dir()]
     if compiled is not None:
         compiled.mkdir(parents=True, exist_ok=True)
-    env = jinja2.Environment(
+    return _Environment(
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
@@ -119,8 +130,6 @@ def environment(site_templates: Path | None, compiled: Path | None = None) -> ji
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build; skip the file-time checks
     )
-    env.template_class = _Template
-    return env
 
 
 @dataclass(frozen=True, slots=True)
