@@ -129,6 +129,7 @@ def environment(site_templates: Path | None, compiled: Path | None = None) -> ji
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build; skip the file-time checks
+        cache_size=-1,  # a plain dict of the few templates, not an LRU cache that takes a lock for every page
     )
 
 
