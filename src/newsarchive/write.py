@@ -286,15 +286,19 @@ def _link(source: str | Path, target: str) -> None:
     os.link(source, target)
 
 
-def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None = None) -> Placed:
+def place(
+    staging: Path, output: Path, rel: str, data: bytes, key: bytes | None = None, *, digests: bool = True
+) -> Placed:
     """Put one file into the staging folder, or link the current site's file there when its bytes are the same.
 
     Safe to call from several worker processes at once: each writes its own files. A file already in the
-    staging folder (a spare site's) is replaced, never written through.
+    staging folder (a spare site's) is replaced, never written through. Files' digests tell the search step
+    whether any page changed (`Written.pages_digest`): without `digests`, for a site with no search index, the
+    Placed's digest is empty, and the site's bytes are not hashed for nothing.
     """
     target = _target(staging, rel)
     old = f"{output}/{rel}"  # a string: a Path made for each of thousands of files costs more than the write
-    digest = hashlib.blake2b(data, digest_size=20).digest()
+    digest = hashlib.blake2b(data, digest_size=20).digest() if digests else b""
     if _same(old, data):
         try:
             stat = _file_stat(old)
@@ -513,7 +517,7 @@ def write_site(
         if not prefilled:
             staging.mkdir()
         _MADE.clear()  # folders made for an earlier build (serve builds again and again in one process)
-        put = functools.partial(place, staging, output)
+        put = functools.partial(place, staging, output, digests=finish is not None)
         keep = functools.partial(reuse, staging, output, last, prefilled, touched)
         for placed in produce(put, keep):
             if isinstance(placed, Kept):
