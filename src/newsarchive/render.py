@@ -73,7 +73,7 @@ def _escape_output(value: object) -> str:
 
     Jinja2 escapes every `{{ … }}` it outputs with markupsafe's escape, which wraps each piece in a new `Markup`;
     a page is some sixty pieces, each joined into the page at once, never added to anything (where `Markup`
-    would matter), so that wrapping is all waste: a quarter of a second over 10,000 articles. The text itself
+    would matter), so that wrapping is all waste: half a second over 10,000 articles. The text itself
     is escaped by the same C function, so the bytes are markupsafe's, and anything but plain text or `Markup`
     (a number, an object with `__html__`, an undefined name) still goes through markupsafe's escape."""
     if type(value) is str:
@@ -427,8 +427,8 @@ class Renderer:
         self._again: dict[Callable[[], Iterable[Out]], dict[str, Callable[[], bytes]]] = {}
 
     def _key(self, *parts: object) -> bytes:
-        """The key of a page made from `parts`: called only when pages are keyed (`Plan.keys`), since working
-        out what a page shows costs more than it, and a build that keeps no cache compares no key."""
+        """The key of a page made from `parts`: asked for only when pages are keyed (`Plan.keys`), since a build
+        that keeps no cache compares no key, and gathering what a page shows is most of what a key costs."""
         return _key(self._salt, *parts)
 
     def _id(self, index: int) -> tuple[str, str, str, str]:
