@@ -442,6 +442,24 @@ def test_search_index_is_reused_when_no_page_changed_and_rebuilt_when_one_did(tm
     assert _tree(config.output / "pagefind") == _tree(fresh.output / "pagefind")
 
 
+def test_a_site_built_without_search_then_with_it_gets_the_index_of_its_pages(tmp_path: Path) -> None:
+    """A build without a search index does not hash its pages (nothing compares them): the next build with
+    search, over the same cache and site, must still index every page, and index again when one changes."""
+    _write(tmp_path / "content", {f"a{n}.txt": _article(n) for n in range(5)})
+    build(_config(tmp_path, search=False))
+    config = _config(tmp_path, search=True)
+    build(config)
+    fresh = _config(tmp_path, search=True, output=tmp_path / "fresh", cache=tmp_path / "fresh-cache")
+    build(fresh, use_cache=False)
+    assert _tree(config.output / "pagefind") == _tree(fresh.output / "pagefind")
+    _write(tmp_path / "content", {"a2.txt": _article(2, "with zeppelins")})
+    build(_config(tmp_path, search=False))
+    build(config)
+    build(fresh, use_cache=False)
+    assert _tree(config.output / "pagefind") == _tree(fresh.output / "pagefind")
+    assert _tree(config.output) == _tree(fresh.output)
+
+
 def test_a_changed_template_or_newsarchive_module_is_never_up_to_date(tmp_path: Path) -> None:
     import newsarchive.render as render_module
 

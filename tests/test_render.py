@@ -7,11 +7,14 @@ import pickle
 import re
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 import pytest
+from markupsafe import Markup
 
 from newsarchive import cite
 from newsarchive.model import Block, Blocks
 from newsarchive.render import default_theme, environment
+from payloads import PAYLOADS
 
 DEFAULT_SITE_URL = "http://localhost:8000/"
 HOSTILE_HEADLINE = "</script><script>alert(1)</script> Harbour plan"
@@ -323,6 +326,48 @@ def test_environment_escapes_and_is_strict(tmp_path):
     assert env.get_template("t.html").render(value="<b>&") == "&lt;b&gt;&amp;"
     with pytest.raises(Exception, match="missing"):
         env.get_template("u.html").render()
+
+
+def test_the_environment_outputs_what_jinja2_and_markupsafe_would(tmp_path):
+    """Output is escaped without making each piece Markup (render._escape_output): the bytes must be the ones
+    Jinja2 makes with markupsafe's escape, for every kind of value, in every place a template outputs one,
+    from compiled code kept between builds too."""
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "t.html").write_text(
+        '{% macro item(x) %}<li title="{{ x }}">{{ x }}</li>{% endmacro %}'
+        "{% set kept %}<b>{{ values[0] }}</b>{% endset %}"
+        "{% for v in values %}{{ v }}|{{ v ~ marked }}|{{ v | e }}|{{ item(v) }}|{% filter upper %}{{ v }}{% endfilter %}\n"
+        "{% endfor %}{{ kept }}{{ values | join(marked) }}{{ marked }}{{ number }}{{ none }}{{ html_object }}",
+        encoding="utf-8",
+    )
+
+    class Shown:
+        def __html__(self) -> str:
+            return "<i>as its own markup</i>"
+
+    context = {
+        "values": [*PAYLOADS, "plain", "Fish & <chips> \"quoted\" 'single'", "", "é ☃ \u202e"],
+        "marked": Markup("<br>"),
+        "number": 42,
+        "none": None,
+        "html_object": Shown(),
+    }
+    stock = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(own)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    expected = stock.get_template("t.html").render(**context)
+    assert "&lt;script&gt;" in expected and "<br>" in expected and "<i>as its own markup</i>" in expected
+    assert environment(own).get_template("t.html").render(**context) == expected
+    compiled = tmp_path / "compiled"
+    environment(own, compiled).get_template("t.html")
+    assert any(compiled.iterdir())
+    assert environment(own, compiled).get_template("t.html").render(**context) == expected  # from the kept code
 
 
 def test_a_site_chrome_html_replaces_the_chrome_of_every_page(tmp_path, monkeypatch, cli, site_tree, html_tree):

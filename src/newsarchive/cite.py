@@ -91,5 +91,6 @@ def json_ld(article: Article, url: str, site_title: str, description: str, words
         data["dateline"] = article.dateline.place
     if article.source_url:
         data["isBasedOn"] = article.source_url
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # Compact: without `indent`, json encodes in C, several times quicker than its Python encoder.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

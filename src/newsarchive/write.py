@@ -247,11 +247,14 @@ def _file_stat(path: str | Path) -> tuple[int, int, int]:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def _same(old: Path, data: bytes) -> bool:
+def _same(old: str, data: bytes) -> bool:
     """Whether `old` is a plain file (not a link) holding `data`."""
     try:
         stat = os.lstat(old)
-        return S_ISREG(stat.st_mode) and stat.st_size == len(data) and old.read_bytes() == data
+        if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
+            return False
+        with open(old, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
@@ -283,15 +286,19 @@ def _link(source: str | Path, target: str) -> None:
     os.link(source, target)
 
 
-def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None = None) -> Placed:
+def place(
+    staging: Path, output: Path, rel: str, data: bytes, key: bytes | None = None, *, digests: bool = True
+) -> Placed:
     """Put one file into the staging folder, or link the current site's file there when its bytes are the same.
 
     Safe to call from several worker processes at once: each writes its own files. A file already in the
-    staging folder (a spare site's) is replaced, never written through.
+    staging folder (a spare site's) is replaced, never written through. Files' digests tell the search step
+    whether any page changed (`Written.pages_digest`): without `digests`, for a site with no search index, the
+    Placed's digest is empty, and the site's bytes are not hashed for nothing.
     """
     target = _target(staging, rel)
-    old = output / rel
-    digest = hashlib.blake2b(data, digest_size=20).digest()
+    old = f"{output}/{rel}"  # a string: a Path made for each of thousands of files costs more than the write
+    digest = hashlib.blake2b(data, digest_size=20).digest() if digests else b""
     if _same(old, data):
         try:
             stat = _file_stat(old)
@@ -303,13 +310,19 @@ def place(staging: Path, output: Path, rel: str, data: bytes, key: bytes | None 
         except OSError:
             pass
     try:
-        with contextlib.suppress(FileNotFoundError):
+        new = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        try:
+            fd = os.open(target, new, 0o666)
+        except FileExistsError:  # a spare site's file: replaced, not written through (it may be the live one's)
             os.unlink(target)
-        with open(target, "xb") as handle:
+            fd = os.open(target, new, 0o666)
+        with open(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            made = os.fstat(fd)  # the file just made: no link to follow, no path to look up
     except OSError as exc:  # a failed write() (a full disk) does not say which file it was writing
         raise OSError(exc.errno, exc.strerror, target) from None
-    return Placed(rel, False, digest, key, _file_stat(target))
+    return Placed(rel, False, digest, key, (made.st_ino, made.st_size, made.st_mtime_ns))
 
 
 def touched_files(output: Path, memo: Memo) -> Callable[[], set[str]]:
@@ -504,7 +517,7 @@ def write_site(
         if not prefilled:
             staging.mkdir()
         _MADE.clear()  # folders made for an earlier build (serve builds again and again in one process)
-        put = functools.partial(place, staging, output)
+        put = functools.partial(place, staging, output, digests=finish is not None)
         keep = functools.partial(reuse, staging, output, last, prefilled, touched)
         for placed in produce(put, keep):
             if isinstance(placed, Kept):
