@@ -134,7 +134,7 @@ def test_related_articles_shared_with_a_second_process_are_those_one_process_fin
 
     with mock.patch.object(parallel, "SPLIT_FROM", 10), mock.patch("newsarchive.parallel.beside", counted_beside):
         shared = topics.find(articles, ids, jobs=2)
-    assert len(forked) == 2, "the keyword vectors and the related lists are each shared with a second process"
+    assert len(forked) == 3, "the word counts, keyword vectors and related lists are each shared with a second process"
     assert shared == alone
     assert any(alone[1]), "articles this alike have related articles"
 

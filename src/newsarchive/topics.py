@@ -388,10 +388,19 @@ def _keywords(
     """Each article's dozen most distinctive words, weighted; the word counts; and the places whose vector was
     worked out again (all of them when the number of articles changed)."""
     old = changes.old
-    added: Counter[str] = Counter()
-    for i in changes.fresh:
-        if words := terms[i][0]:
-            added.update(words.split(" "))
+    fresh = changes.fresh
+
+    def count(part: range) -> list[Counter[str]]:
+        counted: Counter[str] = Counter()
+        for k in part:
+            if words := terms[fresh[k]][0]:
+                counted.update(words.split(" "))
+        return [counted]
+
+    # The words of the new articles are counted in two processes when they are many (a cold build's).
+    added, *more = parallel.in_two(count, len(fresh), jobs)
+    for counted in more:
+        added.update(counted)
     removed: Counter[str] = Counter()
     for words in changes.gone_words:
         if words:
