@@ -150,6 +150,15 @@ def test_article_path_names_a_file_and_is_safe():
     assert dated != undated
 
 
+@pytest.mark.parametrize("date", [dt.date(999, 5, 1), dt.date(1, 1, 9), dt.date(2015, 10, 2)])
+def test_day_and_article_folders_sit_inside_their_month_and_year_folders(date):
+    year_folder = posixpath.dirname(urls.year_path(date.year))
+    month_folder = posixpath.dirname(urls.month_path(date.year, date.month))
+    day_folder = posixpath.dirname(urls.day_path(date))
+    assert month_folder.startswith(year_folder + "/") and day_folder.startswith(month_folder + "/")
+    assert urls.article_path(date, "story").startswith(day_folder + "/")
+
+
 def test_permalink_is_under_the_site_url():
     site = "https://news.example.org/archive/"
     assert urls.permalink(site, "index.html") == site

@@ -48,8 +48,14 @@ def slugify(text: str) -> str:
     return slug or "article"
 
 
+def _day_folder(date: dt.date) -> str:
+    """YYYY/MM/DD, the year with four digits as the year's own pages have it (strftime's %Y has fewer on some
+    systems for a year before 1000)."""
+    return f"{date.year:04d}/{date.month:02d}/{date.day:02d}"
+
+
 def article_path(date: dt.date | None, slug: str) -> str:
-    folder = f"{date:%Y/%m/%d}" if date else "undated"
+    folder = _day_folder(date) if date else "undated"
     return f"{folder}/{slug}/{INDEX}"
 
 
@@ -67,7 +73,7 @@ def month_path(year: int, month: int) -> str:
 
 
 def day_path(date: dt.date) -> str:
-    return f"{date:%Y/%m/%d}/{INDEX}"
+    return f"{_day_folder(date)}/{INDEX}"
 
 
 def topic_path(slug: str, number: int = 1) -> str:
