@@ -64,6 +64,14 @@ def _save(cache: LoadCache) -> None:
         replace_file(cache.folder / name, data)
 
 
+def _cached(tmp_path: Path) -> tuple[list[Loaded], list[Notice]]:
+    """Load `tmp_path/content` through a new cache in `tmp_path/cache`, and save it."""
+    cache = LoadCache(tmp_path / "cache", KEY)
+    found = _load(tmp_path / "content", cache)
+    _save(cache)
+    return found
+
+
 def _every_field(article: Article) -> dict[str, object]:
     return {f.name: getattr(article, f.name) for f in fields(Article)}
 
@@ -79,8 +87,7 @@ def test_articles_read_back_equal_the_parsed_ones_in_every_field(
 ) -> None:
     _write(tmp_path / "content", _files(40))
     fresh, fresh_problems = _load(tmp_path / "content")
-    _load(tmp_path / "content", cache := LoadCache(tmp_path / "cache", KEY))
-    _save(cache)
+    _cached(tmp_path)
     assert len(list((tmp_path / "cache").glob("articles-*.pickle"))) > SHARDS // 2
     parse_calls.clear()
     loaded, problems = _load(tmp_path / "content", LoadCache(tmp_path / "cache", KEY))
@@ -102,8 +109,7 @@ def test_articles_read_back_equal_the_parsed_ones_in_every_field(
 
 def test_a_record_read_back_behaves_as_one_made_by_the_loader(tmp_path: Path) -> None:
     _write(tmp_path / "content", _files(20))
-    _load(tmp_path / "content", cache := LoadCache(tmp_path / "cache", KEY))
-    _save(cache)
+    _cached(tmp_path)
     loaded, _ = _load(tmp_path / "content", LoadCache(tmp_path / "cache", KEY))
     article = next(item.article for item in loaded if item.source.rel == "markdown.md")
     with pytest.raises(AttributeError, match="no attribute 'body'"):
@@ -116,13 +122,11 @@ def test_a_record_read_back_behaves_as_one_made_by_the_loader(tmp_path: Path) ->
 
 def test_records_stay_as_read_when_the_cache_files_are_replaced_or_removed(tmp_path: Path, mapped: bool) -> None:
     _write(tmp_path / "content", _files(40))
-    _load(tmp_path / "content", cache := LoadCache(tmp_path / "cache", KEY))
-    _save(cache)
+    _cached(tmp_path)
     before, _ = _load(tmp_path / "content")
     loaded, _ = _load(tmp_path / "content", LoadCache(tmp_path / "cache", KEY))  # nothing big read yet
     _write(tmp_path / "content", _files(40, "and the new ferry"))
-    _load(tmp_path / "content", cache := LoadCache(tmp_path / "cache", KEY))
-    _save(cache)  # every cache file replaced by one holding the new text
+    _cached(tmp_path)  # every cache file replaced by one holding the new text
     read_again, _ = _load(tmp_path / "content", LoadCache(tmp_path / "cache", KEY))
     assert any("new ferry" in item.article.body_text for item in read_again)
     for path in (tmp_path / "cache").iterdir():
@@ -187,8 +191,7 @@ def test_a_damaged_cache_file_is_ignored_and_only_its_files_are_parsed_again(
 ) -> None:
     _write(tmp_path / "content", _files(40))
     fresh, fresh_problems = _load(tmp_path / "content")
-    _load(tmp_path / "content", cache := LoadCache(tmp_path / "cache", KEY))
-    _save(cache)
+    _cached(tmp_path)
     damaged = _shard_holding(tmp_path / "cache", "story-007.txt")
     held = set(pickle.loads(damaged.read_bytes())["names"])
     damaged.write_bytes(_damaged(damaged.read_bytes(), how))
@@ -207,8 +210,7 @@ def test_a_damaged_cache_file_is_ignored_and_only_its_files_are_parsed_again(
 
 def test_a_file_that_failed_is_remembered_with_its_problem(tmp_path: Path, parse_calls: list[str]) -> None:
     _write(tmp_path / "content", {"good.txt": "A headline\n\nA paragraph.\n", "nul.txt": "A headline\n\nA \x00 NUL\n"})
-    _, problems = _load(tmp_path / "content", cache := LoadCache(tmp_path / "cache", KEY))
-    _save(cache)
+    _, problems = _cached(tmp_path)
     assert [p.path for p in problems] == [str(tmp_path / "content" / "nul.txt")]
     parse_calls.clear()
     loaded, again = _load(tmp_path / "content", LoadCache(tmp_path / "cache", KEY))

@@ -280,6 +280,17 @@ def test_home_page_links_every_article(seed_site, html_tree, seed_text):
         assert page.resolve() in linked, headline
 
 
+def _build_in_project(tmp_path, monkeypatch, cli):
+    """Build the content from a project folder whose config names it and `tmp_path/site`; the built site."""
+    (tmp_path / "project" / "newsarchive.yaml").write_text(
+        f"content: {tmp_path / 'content'}\noutput: {tmp_path / 'site'}\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path / "project")
+    result = cli("build")
+    assert result.code == 0, result.err
+    return tmp_path / "site"
+
+
 def test_site_templates_override_the_default_theme(tmp_path, monkeypatch, cli, site_tree, html_tree):
     site_tree({"story.txt": "---\ndate: 2024-05-01\n---\nA story\n\nSome text.\n"})
     # The site's own base.html: the default one with a marker, found by name before the default theme's.
@@ -288,13 +299,7 @@ def test_site_templates_override_the_default_theme(tmp_path, monkeypatch, cli, s
     own = base.replace("<body>", '<body>\n<p id="own-theme">OWN THEME</p>', 1)
     body = '{% for block in blocks %}<p class="own-body">{{ block.text }}</p>{% endfor %}\n'
     site_tree({"base.html": own, "body.html": body}, folder="project/templates")
-    (tmp_path / "project" / "newsarchive.yaml").write_text(
-        f"content: {tmp_path / 'content'}\noutput: {tmp_path / 'site'}\n", encoding="utf-8"
-    )
-    monkeypatch.chdir(tmp_path / "project")
-    result = cli("build")
-    assert result.code == 0, result.err
-    site = tmp_path / "site"
+    site = _build_in_project(tmp_path, monkeypatch, cli)
     pages = sorted(site.rglob("*.html"))
     assert pages
     for page in pages:
@@ -382,13 +387,7 @@ def test_a_site_chrome_html_replaces_the_chrome_of_every_page(tmp_path, monkeypa
     marker = '<a id="own-chrome" href="{{ place.home }}">OWN CHROME</a>\n</header>'
     assert chrome.count("</header>") == 1
     site_tree({"chrome.html": chrome.replace("</header>", marker)}, folder="project/templates")
-    (tmp_path / "project" / "newsarchive.yaml").write_text(
-        f"content: {tmp_path / 'content'}\noutput: {tmp_path / 'site'}\n", encoding="utf-8"
-    )
-    monkeypatch.chdir(tmp_path / "project")
-    result = cli("build")
-    assert result.code == 0, result.err
-    site = tmp_path / "site"
+    site = _build_in_project(tmp_path, monkeypatch, cli)
     pages = sorted(site.rglob("*.html"))
     # Pages at every depth: home, archive, years, months, days, topics, articles, undated, search, 404.
     assert len({p.relative_to(site).as_posix().count("/") for p in pages}) >= 4
