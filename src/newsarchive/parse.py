@@ -23,7 +23,7 @@ import math
 import pickle
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Literal
@@ -757,10 +757,7 @@ def _dateline(body: list[_Body], header: _Header) -> Dateline | None:
     """
     kept = [item for item in body if item.kind != "dropped"]
     dateline = _take_dateline(kept)
-    if header.date is None:
-        _dated_opening(
-            list(islice((item for item in kept if item.kind != "dateline"), DATED_OPENING_PARAGRAPHS)), header
-        )
+    _dated_opening((item for item in kept if item.kind != "dateline"), header)
     return dateline
 
 
@@ -782,11 +779,11 @@ def _take_dateline(kept: list[_Body]) -> Dateline | None:
     return None
 
 
-def _dated_opening(kept: list[_Body], header: _Header) -> None:
+def _dated_opening(kept: Iterable[_Body], header: _Header) -> None:
     """Date the article from a paragraph near the top that opens with a date ("December 29, 2016: ...")."""
     if header.date is not None:
         return
-    for item in kept[:DATED_OPENING_PARAGRAPHS]:
+    for item in islice(kept, DATED_OPENING_PARAGRAPHS):
         if item.kind == "paragraph" and (prefix := dates.date_prefix(item.text)) is not None:
             header.date = prefix[0]
             return
