@@ -57,6 +57,10 @@ class Block:
 R = TypeVar("R")
 
 
+def _pack_rows(rows: Iterable[tuple[Any, ...]]) -> bytes:
+    return pickle.dumps(tuple(rows), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class Packed(Sequence[R]):
     """An immutable sequence of records, pickled (into the build cache, or from a loader worker) as one
     compact record of their field values, and unpacked only when read: the build's main process holds
@@ -83,11 +87,16 @@ class Packed(Sequence[R]):
         made._items, made._packed = None, packed
         return made
 
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[Any, ...]]) -> Self:
+        """The sequence of the records with these field values (in the order of `names`), kept packed: for a
+        maker of records that would only be packed again (a loader worker sends them so)."""
+        return cls.unpack_later(_pack_rows(rows))
+
     def packed(self) -> bytes | memoryview:
         """The records' field values, pickled: what `unpack_later` takes."""
         if self._packed is None:
-            values = operator.attrgetter(*self.names)
-            self._packed = pickle.dumps(tuple(map(values, self._all())), protocol=pickle.HIGHEST_PROTOCOL)
+            self._packed = _pack_rows(map(operator.attrgetter(*self.names), self._all()))
         return self._packed
 
     def __reduce__(self) -> tuple[object, tuple[bytes]]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import pickle
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -278,7 +277,7 @@ def _parse_text(
     # The blocks' field values, in the packed form a worker process sends them in (see model.Packed): making
     # the Block records here would only be undone when they are sent.
     rows = tuple(map(_block_row, kept))
-    blocks = Blocks.unpack_later(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    blocks = Blocks.from_rows(rows)
     body_texts = [text for row in rows for text in (row[4] or (row[1],))]
     lede = next((row[1] for row in rows if row[0] == "paragraph"), None)
     pieces = [item.split if item.split is not None and item.text == item.unit.text else item.text for item in kept]
