@@ -148,8 +148,6 @@ def words(text: str) -> list[str]:
 
 def encoded_words(text: str) -> list[bytes]:
     """`words(text)`, each encoded as UTF-8."""
-    if text.isascii():  # _spaced_words's first case, without the call: most texts are ASCII
-        return text.encode("ascii").translate(_ASCII_WORDS).split()
     spaced = _spaced_words(text)
     return spaced.split() if isinstance(spaced, bytes) else [w.encode("utf-8") for w in spaced]
 
