@@ -431,6 +431,13 @@ class Renderer:
         that keeps no cache compares no key, and gathering what a page shows is most of what a key costs."""
         return _key(self._salt, *parts)
 
+    def _shown_key(self, indices: Sequence[int], parts: Callable[[], tuple[object, ...]]) -> bytes | None:
+        """The key of a page showing the entries at `indices`: UNCHANGED when the plan knows they are as they
+        were, none when pages are not keyed, else the key of `parts()` (gathered only then)."""
+        if self.plan.unchanged(indices):
+            return UNCHANGED
+        return self._key(*parts()) if self.plan.keys else None
+
     def _id(self, index: int) -> tuple[str, str, str, str]:
         """What any page shows of an entry is decided by these and its source file's content."""
         entry = self.site.entries[index]
@@ -575,17 +582,16 @@ class Renderer:
         kept from the last build, keyed by the first element, which must name everything it depends on."""
         context: dict[str, object] = {"heading": heading, "intro": None, "pager": None, "calendar": None}
         context.update(extra)
-        key: bytes | None = None
-        if self.plan.unchanged(indices):
-            key = UNCHANGED
-        elif self.plan.keys:
-            key = self._key(
+        key = self._shown_key(
+            indices,
+            lambda: (
                 "list",
                 page or (path, title),
                 tuple(self._id(i) for i in indices),
                 sorted(context.items()),
                 later and later[0],
-            )
+            ),
+        )
 
         def make() -> bytes:
             shown = page or self.page(path, title)
@@ -900,11 +906,7 @@ class Renderer:
 
     def _feed(self, info: FeedInfo, indices: Sequence[int]) -> Iterator[Out]:
         """A feed in its three formats, made together and only when one of them is wanted."""
-        key: bytes | None = None
-        if self.plan.unchanged(indices):
-            key = UNCHANGED
-        elif self.plan.keys:
-            key = self._key("feed", info, [self._id(i) for i in indices])
+        key = self._shown_key(indices, lambda: ("feed", info, [self._id(i) for i in indices]))
         files = functools.cache(lambda: feed_files(info, self._items(indices)))
         for name in (urls.FEED, urls.ATOM, urls.JSON_FEED):
             path = info.folder + name
