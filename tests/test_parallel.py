@@ -108,3 +108,67 @@ print("ok")
 def test_work_in_two_is_shared_with_a_second_process_and_done_here_if_that_one_dies() -> None:
     done = subprocess.run([sys.executable, "-c", IN_TWO], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
+
+
+FAILING_TASK = """
+import multiprocessing, multiprocessing.pool, os
+from newsarchive import parallel
+
+def terminated(pool):
+    os._exit(7)  # terminating a pool can hang for ever (a worker killed holding the results' lock)
+
+multiprocessing.pool.Pool.terminate = terminated
+
+def work(n):
+    if n == 0:
+        raise ValueError("task 0 failed")
+    return n
+
+try:
+    list(parallel.map_ordered(work, range(40), 2))
+except ValueError as exc:
+    assert str(exc) == "task 0 failed"
+else:
+    raise AssertionError("the task's error did not reach the caller")
+assert multiprocessing.active_children() == [], "every worker has finished"
+assert list(parallel.map_ordered(work, range(1, 40), 2)) == list(range(1, 40)), "the next pool works"
+print("ok")
+"""
+
+
+def test_a_task_that_raises_stops_the_pool_without_terminating_it() -> None:
+    done = subprocess.run([sys.executable, "-c", FAILING_TASK], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout == "ok\n", (done.returncode, done.stderr)
+
+
+INTERRUPTED = """
+import multiprocessing, os, signal
+from newsarchive import parallel
+
+def work(n):
+    if n == 5:
+        os.killpg(0, signal.SIGINT)  # Ctrl-C, as a terminal sends it: to every process of the group
+    return n
+
+try:
+    list(parallel.map_ordered(work, range(40), 2))
+except KeyboardInterrupt:
+    pass
+else:
+    raise AssertionError("Ctrl-C did not reach the caller")
+assert multiprocessing.active_children() == [], "every worker has finished"
+print("ok")
+"""
+
+
+def test_ctrl_c_reaches_the_caller_and_the_workers_finish() -> None:
+    # A session of its own, so that the signal reaches only its processes; the timeout only guards against a hang.
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED],
+        capture_output=True,
+        text=True,
+        check=False,
+        start_new_session=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", (done.returncode, done.stderr)

@@ -18,7 +18,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,8 +65,36 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+# While a pool of workers runs: the function its workers apply to each task, and whether the caller has stopped
+# taking results. Set before the workers fork, so that they inherit it.
+_APPLYING: tuple[Callable[[Any], Any], Any] | None = None
+
+
+def _apply(task: Any) -> Any:
+    assert _APPLYING is not None
+    function, stopped = _APPLYING
+    return None if stopped.is_set() else function(task)
+
+
+def _worker_start(die_with_parent: Callable[[], None]) -> Callable[[], None]:
+    def start() -> None:
+        die_with_parent()
+        # Ctrl-C is for the caller, which then lets the workers finish: a worker it stopped would take its
+        # tasks with it, and the pool would wait for their results for ever.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    return start
+
+
 def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunksize: int = 1) -> Iterator[R]:
-    """`map(function, tasks)` across `jobs` forked workers, results in task order, as they arrive."""
+    """`map(function, tasks)` across `jobs` forked workers, results in task order, as they arrive.
+
+    When the caller stops taking results (a task raised, or Ctrl-C, which the workers leave to the caller),
+    the workers skip the tasks left and the pool is let finish; it is never terminated. A worker killed while
+    it sends a result leaves the lock of the queue of results held, and the pool's own threads then wait on it
+    for ever: a build that hung instead of failing.
+    """
+    global _APPLYING
     tasks = list(tasks)
     if jobs <= 1 or len(tasks) <= 1 or not can_fork():
         yield from map(function, tasks)
@@ -78,10 +106,19 @@ def map_ordered(function: Callable[[T], R], tasks: Iterable[T], jobs: int, chunk
     # A caller that froze objects itself keeps them frozen: only a freeze this call made is undone.
     frozen_already = gc.get_freeze_count() > 0
     gc.freeze()
+    context = multiprocessing.get_context("fork")
+    stopped = context.Event()
+    _APPLYING = (function, stopped)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), dying_with_this_process()) as pool:
-            yield from pool.imap(function, tasks, chunksize=chunksize)
+        pool = context.Pool(min(jobs, len(tasks)), _worker_start(dying_with_this_process()))
+        try:
+            yield from pool.imap(_apply, tasks, chunksize=chunksize)
+        finally:
+            stopped.set()
+            pool.close()
+            pool.join()
     finally:
+        _APPLYING = None
         if not frozen_already:
             gc.unfreeze()
 
